@@ -1,0 +1,147 @@
+import type { Logger } from 'pino'
+import type { Database, Sql } from '../../messaging/sql.ts'
+import { noFlush, type ConsumeOptions, type Consumer, type Delivery, type EndpointSpec, type Outgoing, type Transport } from '../../messaging/transport.ts'
+
+const CHANNEL = 'popcorn_queue'
+
+export interface DbQueueOptions {
+  readonly logger: Logger
+  /** How long a claimed message stays invisible to others; a consumer killed mid-message is redelivered after it. */
+  readonly leaseMs?: number
+  /** A safety net only: consumers wake on NOTIFY, and on the due time of the next delayed message. */
+  readonly pollMs?: number
+}
+
+interface Row {
+  id: string
+  headers: Record<string, unknown>
+  body: string
+  deliveries: number
+}
+
+const insertOne = async (tx: Sql, message: Outgoing): Promise<string[]> => {
+  const values = [message.messageId, JSON.stringify(message.message.headers), message.message.body, message.deliverAt ?? null]
+  const result = 'queue' in message.destination
+    ? await tx.query<{ queue: string }>(
+        `insert into messaging.queue (queue, message_id, headers, body, visible_at) values ($1, $2, $3, $4, coalesce($5, now())) returning queue`,
+        [message.destination.queue, ...values])
+    : await tx.query<{ queue: string }>(
+        `insert into messaging.queue (queue, message_id, headers, body, visible_at)
+         select queue, $2, $3, $4, coalesce($5, now()) from messaging.subscriptions where message_type = $1 returning queue`,
+        [message.destination.topic, ...values])
+  return message.deliverAt && message.deliverAt.getTime() > Date.now() ? [] : result.rows.map((r) => r.queue)
+}
+
+/**
+ * The embedded shape's transport: a queue table in the same database as the handlers' state, so sending is part
+ * of the handler's transaction with no outbox needed. NOTIFY (delivered at commit) wakes consumers at once.
+ */
+export const createDbQueueTransport = async (db: Database, options: DbQueueOptions): Promise<Transport> => {
+  const leaseMs = options.leaseMs ?? 30_000
+  const pollMs = options.pollMs ?? 1_000
+  const consumers = new Set<Consumer>()
+  // One process owns a PGlite database: whatever is still leased was leased by a process that is gone.
+  if (db.exclusive) await db.query('update messaging.queue set locked_until = null where locked_until is not null')
+
+  const claim = (queue: string, limit: number) =>
+    db.query<Row>(
+      `update messaging.queue set locked_until = now() + make_interval(secs => $3::double precision / 1000), deliveries = deliveries + 1
+       where id in (select id from messaging.queue where queue = $1 and visible_at <= now() and (locked_until is null or locked_until < now())
+                    order by id limit $2 for update skip locked)
+       returning id::text, headers, body, deliveries`,
+      [queue, limit, leaseMs],
+    )
+
+  const msUntilNext = async (queue: string) => {
+    const next = (await db.query<{ ms: number | null }>(
+      `select extract(epoch from min(greatest(visible_at, coalesce(locked_until, visible_at))) - now()) * 1000 as ms
+       from messaging.queue where queue = $1`, [queue])).rows[0]?.ms
+    return next === null || next === undefined ? pollMs : Math.max(5, Math.min(pollMs, Math.ceil(Number(next))))
+  }
+
+  const consume = async (queue: string, onDelivery: (delivery: Delivery) => Promise<void>, { concurrency }: ConsumeOptions): Promise<Consumer> => {
+    const inFlight = new Set<Promise<void>>()
+    let stopped = false
+    let signalled = false
+    let wake = () => {}
+    const signal = () => { signalled = true; wake() }
+    const unlisten = await db.listen(CHANNEL, (payload) => payload === queue && signal())
+
+    const deliveryOf = (row: Row): Delivery => ({
+      raw: { headers: row.headers, body: row.body },
+      deliveryCount: row.deliveries,
+      completeWithin: async (tx) => void (await tx.query('delete from messaging.queue where id = $1', [row.id])),
+      ack: async () => {},
+      release: async () => void (await db.query('update messaging.queue set locked_until = null where id = $1', [row.id])),
+    })
+
+    const loop = async () => {
+      while (!stopped) {
+        signalled = false
+        const room = concurrency - inFlight.size
+        let claimed = 0
+        if (room > 0) {
+          const rows = await claim(queue, room).then((r) => r.rows, (error) => {
+            options.logger.error({ err: error, queue }, 'could not claim messages')
+            return []
+          })
+          claimed = rows.length
+          for (const row of rows.sort((a, b) => Number(a.id) - Number(b.id))) {
+            const work = onDelivery(deliveryOf(row)).finally(() => { inFlight.delete(work); signal() })
+            inFlight.add(work)
+          }
+          if (claimed === room) continue
+        }
+        if (signalled || stopped) continue
+        const waitMs = claimed === 0 && inFlight.size === 0 ? await msUntilNext(queue).catch(() => pollMs) : pollMs
+        if (signalled || stopped) continue
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, waitMs)
+          wake = () => { clearTimeout(timer); resolve() }
+        })
+        wake = () => {}
+      }
+    }
+    const running = loop()
+    const consumer: Consumer = {
+      async stop() {
+        stopped = true
+        wake()
+        await running
+        await Promise.allSettled([...inFlight])
+        await unlisten()
+        consumers.delete(consumer)
+      },
+    }
+    consumers.add(consumer)
+    return consumer
+  }
+
+  return {
+    kind: 'db',
+    async declare(spec: EndpointSpec) {
+      await db.transaction(async (tx) => {
+        await tx.query('delete from messaging.subscriptions where queue = $1 and not (message_type = any($2::text[]))', [spec.queue, spec.events])
+        for (const type of spec.events) {
+          await tx.query('insert into messaging.subscriptions (message_type, queue) values ($1, $2) on conflict do nothing', [type, spec.queue])
+        }
+      })
+    },
+    async enqueue(tx, messages) {
+      const woken = new Set<string>()
+      for (const message of messages) for (const queue of await insertOne(tx, message)) woken.add(queue)
+      for (const queue of woken) await tx.query('select pg_notify($1, $2)', [CHANNEL, queue])
+      return noFlush
+    },
+    consume,
+    async remove(spec) {
+      await db.transaction(async (tx) => {
+        await tx.query('delete from messaging.subscriptions where queue = $1', [spec.queue])
+        await tx.query('delete from messaging.queue where queue = $1', [spec.queue])
+      })
+    },
+    async close() {
+      await Promise.all([...consumers].map((consumer) => consumer.stop()))
+    },
+  }
+}

@@ -1,0 +1,82 @@
+import type { Logger } from 'pino'
+import { handlersOf, queueOf, subscribedEvents, type EndpointDefinition } from './endpoint.ts'
+import { errorQueue } from './failed-messages.ts'
+import type { MessageCatalog } from './message.ts'
+import type { OutgoingLimits } from './outgoing.ts'
+import { processDelivery } from './pipeline.ts'
+import { defaultRecoverability, type RecoverabilityPolicy } from './recoverability.ts'
+import { MessageSession } from './session.ts'
+import type { Database } from './sql.ts'
+import type { Consumer, EndpointSpec, Transport } from './transport.ts'
+
+export interface BusOptions {
+  readonly db: Database
+  readonly transport: Transport
+  readonly catalog: MessageCatalog
+  readonly logger: Logger
+  /** Names this process's per-instance queues. */
+  readonly instanceId: string
+  readonly recoverability?: RecoverabilityPolicy
+  readonly limits?: OutgoingLimits
+  /** Messages one endpoint handles at once in this process. */
+  readonly concurrency?: number
+  readonly clock?: () => Date
+}
+
+export interface RunningEndpoint {
+  readonly name: string
+  readonly queue: string
+  readonly session: MessageSession
+}
+
+export const defaultLimits: OutgoingLimits = { maxBodyBytes: 64 * 1024 }
+
+/** The messaging core put together: endpoints consuming, sessions sending, the error queue to inspect. */
+export const createBus = (options: BusOptions) => {
+  const { db, transport, catalog, logger } = options
+  const clock = options.clock ?? (() => new Date())
+  const limits = options.limits ?? defaultLimits
+  const policy = options.recoverability ?? defaultRecoverability
+  const running: { spec: EndpointSpec; consumer: Consumer }[] = []
+
+  const sessionFor = (endpoint: string, replyTo: string) => new MessageSession({ db, transport, limits, clock }, { endpoint, replyTo })
+
+  return {
+    catalog,
+    errors: errorQueue(db, transport),
+
+    async start(definition: EndpointDefinition): Promise<RunningEndpoint> {
+      const queue = queueOf(definition, options.instanceId)
+      const handlers = handlersOf(definition, queue)
+      for (const type of handlers.keys()) catalog.get(type) // every handled type must be declared
+      const spec: EndpointSpec = { queue, events: subscribedEvents(definition, queue), temporary: definition.perInstance ?? false }
+      await transport.declare(spec)
+      const deps = { db, transport, catalog, endpoint: { name: definition.name, queue }, handlers, policy, limits, logger: logger.child({ endpoint: definition.name }), clock }
+      const consumer = await transport.consume(queue, async (delivery) => {
+        try {
+          await processDelivery(deps, delivery)
+        } catch (error) {
+          // Could not even record the outcome (the database is gone?): give it back for another try.
+          deps.logger.error({ err: error }, 'delivery not settled; releasing it')
+          await delivery.release().catch(() => {})
+        }
+      }, { concurrency: options.concurrency ?? 8 })
+      running.push({ spec, consumer })
+      logger.info({ endpoint: definition.name, queue, events: spec.events }, 'endpoint started')
+      return { name: definition.name, queue, session: sessionFor(definition.name, queue) }
+    },
+
+    /** A session for a process that only sends (its replies come to no queue of its own). */
+    session: (name: string) => sessionFor(name, name),
+
+    /** Stops taking messages; what is in hand finishes or goes back to its queue. Temporary queues are removed. */
+    async stop() {
+      for (const { spec, consumer } of running.splice(0).reverse()) {
+        await consumer.stop()
+        if (spec.temporary) await transport.remove(spec).catch((error) => logger.warn({ err: error }, 'could not remove a temporary queue'))
+      }
+    },
+  }
+}
+
+export type Bus = ReturnType<typeof createBus>

@@ -1,0 +1,90 @@
+import { z } from 'zod'
+import { causedHeaders, firstHeaders, type Headers } from './envelope.ts'
+import { invalidMessage, messageTooLarge, wrongIntent } from './errors.ts'
+import type { DataOf, MessageDefinition } from './message.ts'
+import type { Outgoing } from './transport.ts'
+
+export interface OutgoingLimits {
+  /** Largest body, in bytes of JSON, a message may have. */
+  readonly maxBodyBytes: number
+}
+
+export interface SendOptions {
+  readonly deliverAt?: Date
+  /** Outside handlers only: a caller-chosen id makes a repeated send (a double submit) a duplicate the inbox drops. */
+  readonly messageId?: string
+}
+
+/** Validates a message against its schema and size, and turns it into what the transport writes. */
+export const toOutgoing = (
+  definition: MessageDefinition,
+  data: unknown,
+  headers: Headers,
+  destination: Outgoing['destination'],
+  limits: OutgoingLimits,
+  options: SendOptions = {},
+): Outgoing => {
+  const parsed = definition.schema.safeParse(data)
+  if (!parsed.success) throw invalidMessage(definition.type, z.prettifyError(parsed.error))
+  const body = JSON.stringify(parsed.data)
+  const bytes = Buffer.byteLength(body)
+  if (bytes > limits.maxBodyBytes) throw messageTooLarge(definition.type, bytes, limits.maxBodyBytes)
+  return {
+    destination,
+    messageId: headers.messageId,
+    message: { headers: { ...headers }, body },
+    ...(options.deliverAt && { deliverAt: options.deliverAt }),
+  }
+}
+
+/** Where a message goes follows from its kind: commands to their owner, events to subscribers, replies back. */
+export const destinationOf = (definition: MessageDefinition, intent: Headers['intent'], replyTo?: string): Outgoing['destination'] => {
+  switch (intent) {
+    case 'send':
+      if (definition.kind !== 'command' || !definition.owner) throw wrongIntent(definition.type, 'only a command can be sent')
+      return { queue: definition.owner }
+    case 'publish':
+      if (definition.kind !== 'event') throw wrongIntent(definition.type, 'only an event can be published')
+      return { topic: definition.type }
+    case 'reply':
+      if (definition.kind !== 'reply') throw wrongIntent(definition.type, 'only a reply can be replied')
+      if (!replyTo) throw wrongIntent(definition.type, 'the message being handled has no reply-to address')
+      return { queue: replyTo }
+    case 'timeout':
+      throw wrongIntent(definition.type, 'timeouts are requested by a saga')
+  }
+}
+
+/** Builds the messages a handler or a session sends, in order, with headers caused by `cause` when there is one. */
+export class OutgoingBuffer {
+  readonly messages: Outgoing[] = []
+
+  constructor(
+    private readonly limits: OutgoingLimits,
+    private readonly now: Date,
+    private readonly sender: { readonly endpoint: string; readonly replyTo: string },
+    private readonly cause?: Headers,
+    private readonly origin: { originClient?: string; correlationId?: string } = {},
+  ) {}
+
+  add<D extends MessageDefinition>(definition: D, data: DataOf<D>, intent: 'send' | 'publish' | 'reply', options: SendOptions = {}): Headers {
+    const destination = destinationOf(definition, intent, this.cause?.replyTo)
+    const headers = this.headersFor(definition.type, intent, options.messageId)
+    this.messages.push(toOutgoing(definition, data, headers, destination, this.limits, options))
+    return headers
+  }
+
+  /** A message to a named queue regardless of kind: saga timeouts and delayed retries to the endpoint itself. */
+  addTo(queue: string, definition: MessageDefinition, data: unknown, intent: Headers['intent'], options: SendOptions & { headers?: Partial<Headers> } = {}): Headers {
+    const headers = { ...this.headersFor(definition.type, intent), ...options.headers }
+    this.messages.push(toOutgoing(definition, data, headers, { queue }, this.limits, options))
+    return headers
+  }
+
+  private headersFor(type: string, intent: Headers['intent'], messageId?: string): Headers {
+    const options = { replyTo: this.sender.replyTo, sentBy: this.sender.endpoint }
+    return this.cause
+      ? causedHeaders(this.cause, type, intent, this.now, options)
+      : firstHeaders(type, intent, this.now, { ...options, ...this.origin, ...(messageId && { messageId }) })
+  }
+}
