@@ -1,0 +1,42 @@
+import { z } from 'zod'
+
+const number = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
+const millisecondsList = z
+  .string()
+  .regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, 'a comma-separated list of milliseconds, e.g. 1000,5000,30000')
+  .transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean).map(Number))
+
+/** Everything a Popcorn process reads from its environment, checked before anything starts. */
+const schema = z.object({
+  PORT: number(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** `postgres://…` for PostgreSQL; otherwise the folder PGlite keeps its data in. */
+  POPCORN_DATABASE_URL: z.string().min(1).default('./data'),
+  /** `amqp://…` runs the RabbitMQ transport; unset, messages travel in a queue in the database. */
+  POPCORN_BROKER_URL: z.string().regex(/^amqps?:\/\/.+/, 'must start with amqp:// or amqps://').optional(),
+  POPCORN_BROKER_NAMESPACE: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'lower-case letters, digits and dashes').default('popcorn'),
+  POPCORN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Messages each endpoint handles at once in this process. */
+  POPCORN_CONCURRENCY: number(1, 256).default(8),
+  POPCORN_IMMEDIATE_RETRIES: number(0, 10).default(2),
+  POPCORN_DELAYED_RETRIES_MS: millisecondsList.default([1_000, 5_000, 30_000]),
+  POPCORN_MAX_BODY_BYTES: number(1_024, 4 * 1024 * 1024).default(64 * 1024),
+  /** A database-queue message claimed by a process that then died is redelivered after this long. */
+  POPCORN_LEASE_MS: number(500, 3_600_000).default(30_000),
+})
+
+export type Config = z.infer<typeof schema>
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+}
+
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const relevant = Object.fromEntries(Object.keys(schema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]))
+  const parsed = schema.safeParse(relevant)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}=${JSON.stringify(relevant[String(issue.path[0])])}: ${issue.message}`)
+    throw new ConfigError(`Popcorn cannot start; fix these settings:\n${lines.join('\n')}`)
+  }
+  return parsed.data
+}

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { ConfigError, loadConfig } from './config.ts'
+
+describe('configuration', () => {
+  test('given nothing, the embedded defaults', () => {
+    const config = loadConfig({})
+    assert.equal(config.PORT, 3000)
+    assert.equal(config.POPCORN_DATABASE_URL, './data')
+    assert.equal(config.POPCORN_BROKER_URL, undefined)
+    assert.deepEqual(config.POPCORN_DELAYED_RETRIES_MS, [1_000, 5_000, 30_000])
+  })
+
+  test('given the scale-out settings, they are read', () => {
+    const config = loadConfig({ PORT: '8080', POPCORN_DATABASE_URL: 'postgres://db/popcorn', POPCORN_BROKER_URL: 'amqp://mq', POPCORN_DELAYED_RETRIES_MS: '10, 20' })
+    assert.equal(config.PORT, 8080)
+    assert.equal(config.POPCORN_BROKER_URL, 'amqp://mq')
+    assert.deepEqual(config.POPCORN_DELAYED_RETRIES_MS, [10, 20])
+  })
+
+  test('given bad values, one clear error names each of them', () => {
+    assert.throws(() => loadConfig({ PORT: 'eighty', POPCORN_BROKER_URL: 'http://mq', POPCORN_DELAYED_RETRIES_MS: 'soon' }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError)
+      assert.match(error.message, /PORT="eighty"/)
+      assert.match(error.message, /POPCORN_BROKER_URL="http:\/\/mq": must start with amqp:\/\//)
+      assert.match(error.message, /POPCORN_DELAYED_RETRIES_MS="soon"/)
+      return true
+    })
+  })
+})

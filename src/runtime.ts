@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
+import { pino, type Logger } from 'pino'
+import { coreMigrations, migrate } from './adapters/db/migrate.ts'
+import { openDatabase } from './adapters/db/open.ts'
+import { createDbQueueTransport } from './adapters/transport/db-queue.ts'
+import { buildApp } from './app.ts'
+import type { Config } from './config.ts'
+import { ConfigError } from './config.ts'
+import { contexts } from './contexts/index.ts'
+import { createBus } from './messaging/bus.ts'
+import { MessageCatalog } from './messaging/message.ts'
+import { SagaTimeout } from './messaging/saga.ts'
+import type { Database } from './messaging/sql.ts'
+import type { Transport } from './messaging/transport.ts'
+
+/** `start` is the embedded shape (everything in one process); `web` and `worker` are the scale-out roles. */
+export type Role = 'start' | 'web' | 'worker'
+
+export interface Running {
+  readonly url?: string
+  stop(): Promise<void>
+}
+
+const openTransport = async (config: Config, db: Database, logger: Logger, role: Role): Promise<Transport> => {
+  if (!config.POPCORN_BROKER_URL) return createDbQueueTransport(db, { logger, leaseMs: config.POPCORN_LEASE_MS })
+  const { createRabbitTransport } = await import('./adapters/transport/rabbitmq.ts')
+  return createRabbitTransport({ url: config.POPCORN_BROKER_URL, db, namespace: config.POPCORN_BROKER_NAMESPACE, logger, ingestDeadLetters: role !== 'web' })
+}
+
+/** The composition root: which database, which transport, which contexts, and what this process serves. */
+export const startPopcorn = async (config: Config, role: Role, logger: Logger = pino({ level: config.POPCORN_LOG_LEVEL })): Promise<Running> => {
+  const embedded = !/^postgres(ql)?:\/\//.test(config.POPCORN_DATABASE_URL)
+  if (embedded && role !== 'start') {
+    throw new ConfigError(`"popcorn ${role}" is the scale-out shape: several processes share one database, so set POPCORN_DATABASE_URL=postgres://… (PGlite belongs to one process; use "npm start" for it)`)
+  }
+  const db = await openDatabase(config.POPCORN_DATABASE_URL)
+  const applied = await migrate(db, [coreMigrations, ...contexts.flatMap((c) => (c.migrations ? [c.migrations] : []))])
+  if (applied.length) logger.info({ applied }, 'migrations applied')
+  const transport = await openTransport(config, db, logger, role)
+  const catalog = new MessageCatalog([SagaTimeout, ...contexts.flatMap((c) => c.messages)])
+  const instanceId = `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`
+  const bus = createBus({
+    db, transport, catalog, logger, instanceId,
+    concurrency: config.POPCORN_CONCURRENCY,
+    limits: { maxBodyBytes: config.POPCORN_MAX_BODY_BYTES },
+    recoverability: { immediateRetries: config.POPCORN_IMMEDIATE_RETRIES, delayedRetries: config.POPCORN_DELAYED_RETRIES_MS, maxDeliveries: 10 },
+  })
+  if (role !== 'web') for (const context of contexts) if (context.endpoint) await bus.start(context.endpoint)
+
+  const describe = () => ({ role, instance: instanceId, database: db.kind, transport: transport.kind })
+  const app = role === 'worker' ? undefined : await buildApp({ bus, logger, maxBodyBytes: config.POPCORN_MAX_BODY_BYTES, describe })
+  const url = app ? await app.listen({ port: config.PORT, host: config.HOST }) : undefined
+  logger.info({ ...describe(), url }, 'popcorn is running')
+
+  return {
+    url,
+    /** Stop taking work, let what is in hand finish (or return to its queue), then close connections. */
+    async stop() {
+      await app?.close()
+      await bus.stop()
+      await transport.close()
+      await db.close()
+      logger.info('popcorn stopped')
+    },
+  }
+}
