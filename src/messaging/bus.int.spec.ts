@@ -105,6 +105,32 @@ for (const shape of shapes) {
       await eventually(async () => assert.deepEqual((await effects(world.db)).map((e) => e.kind).sort(), ['first', 'second']))
     })
 
+    test('an event reaches every web node; a reply reaches only the node that asked', async () => {
+      await bus.start(defineEndpoint({ name: 'pong', handlers: [handle(Ping, (m, ctx) => ctx.reply(Pong, { text: m.text.toUpperCase() }))] }))
+      const seen: Record<string, string[]> = { a: [], b: [] }
+      const nodes = Object.keys(seen).map((id) => createBus({ db: world.db, transport: world.transport, catalog, logger: log.logger, instanceId: id, recoverability: policy }))
+      const webs = await Promise.all(nodes.map((node, i) => {
+        const id = Object.keys(seen)[i]!
+        return node.start(defineEndpoint({
+          name: 'web',
+          perInstance: true,
+          handlers: [handle(Happened, (m) => void seen[id]!.push(`event:${m.key}`)), handle(Pong, (m) => void seen[id]!.push(`reply:${m.text}`))],
+        }))
+      }))
+      try {
+        assert.deepEqual(webs.map((w) => w.queue), ['web.a', 'web.b'])
+        await webs[0]!.session.send(Ping, { text: 'from a' })
+        await bus.session('anyone').publish(Happened, { key: 'k' })
+
+        await eventually(() => {
+          assert.deepEqual([...seen.a!].sort(), ['event:k', 'reply:FROM A'])
+          assert.deepEqual(seen.b, ['event:k'])
+        })
+      } finally {
+        for (const node of nodes) await node.stop()
+      }
+    })
+
     test('a failing message is retried at once, then later, then lands in the error queue; retried from there it succeeds', async () => {
       let failing = true
       let calls = 0

@@ -45,7 +45,8 @@ const handleOnce = async (deps: PipelineDeps, delivery: Delivery, { headers, dat
   const now = deps.clock()
   const out = new OutgoingBuffer(deps.limits, now, { endpoint: deps.endpoint.name, replyTo: deps.endpoint.queue }, headers)
   const flush = await deps.db.transaction(async (tx) => {
-    if (await recordHandled(tx, deps.endpoint.name, headers.messageId)) {
+    // Keyed by queue: each web node has its own copy of an event, and each must handle it.
+    if (await recordHandled(tx, deps.endpoint.queue, headers.messageId)) {
       const context = handlerContext(headers, tx, now, out)
       for (const handle of deps.handlers.get(headers.type) ?? []) await handle(data, context)
     } else {

@@ -40,8 +40,31 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
   const leaseMs = options.leaseMs ?? 30_000
   const pollMs = options.pollMs ?? 1_000
   const consumers = new Set<Consumer>()
+  const temporary = new Set<string>()
+  const ttlMs = Math.max(3 * pollMs, leaseMs)
   // One process owns a PGlite database: whatever is still leased was leased by a process that is gone.
   if (db.exclusive) await db.query('update messaging.queue set locked_until = null where locked_until is not null')
+
+  const keepAlive = (sql: Sql, queues: readonly string[]) =>
+    sql.query(
+      `insert into messaging.temporary_queues (queue, expires_at) select q, now() + make_interval(secs => $2::double precision / 1000)
+       from unnest($1::text[]) as q on conflict (queue) do update set expires_at = excluded.expires_at`,
+      [queues, ttlMs],
+    )
+
+  /** Keeps this process's temporary queues alive, and removes those whose process is gone. */
+  const sweepTemporary = async () => {
+    if (temporary.size) await keepAlive(db, [...temporary])
+    await db.transaction(async (tx) => {
+      const expired = (await tx.query<{ queue: string }>('delete from messaging.temporary_queues where expires_at < now() returning queue')).rows.map((r) => r.queue)
+      if (!expired.length) return
+      await tx.query('delete from messaging.subscriptions where queue = any($1::text[])', [expired])
+      await tx.query('delete from messaging.queue where queue = any($1::text[])', [expired])
+      options.logger.info({ expired }, 'removed the queues of processes that are gone')
+    })
+  }
+  const housekeeping = setInterval(() => void sweepTemporary().catch((error) => options.logger.warn({ err: error }, 'temporary queue upkeep failed')), ttlMs / 3)
+  housekeeping.unref()
 
   const claim = (queue: string, limit: number) =>
     db.query<Row>(
@@ -125,7 +148,9 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
         for (const type of spec.events) {
           await tx.query('insert into messaging.subscriptions (message_type, queue) values ($1, $2) on conflict do nothing', [type, spec.queue])
         }
+        if (spec.temporary) await keepAlive(tx, [spec.queue])
       })
+      if (spec.temporary) temporary.add(spec.queue)
     },
     async enqueue(tx, messages) {
       const woken = new Set<string>()
@@ -135,12 +160,15 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
     },
     consume,
     async remove(spec) {
+      temporary.delete(spec.queue)
       await db.transaction(async (tx) => {
+        await tx.query('delete from messaging.temporary_queues where queue = $1', [spec.queue])
         await tx.query('delete from messaging.subscriptions where queue = $1', [spec.queue])
         await tx.query('delete from messaging.queue where queue = $1', [spec.queue])
       })
     },
     async close() {
+      clearInterval(housekeeping)
       await Promise.all([...consumers].map((consumer) => consumer.stop()))
     },
   }

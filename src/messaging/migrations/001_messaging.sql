@@ -22,12 +22,13 @@ create table messaging.subscriptions (
   primary key (message_type, queue)
 );
 
--- Message ids an endpoint has handled: the inbox that makes redelivery harmless.
+-- Message ids handled from each queue: the inbox that makes redelivery harmless. Keyed by queue, not endpoint
+-- name, because every web node has its own queue and its own copy of an event.
 create table messaging.inbox (
-  endpoint   text        not null,
+  queue      text        not null,
   message_id uuid        not null,
   handled_at timestamptz not null default now(),
-  primary key (endpoint, message_id)
+  primary key (queue, message_id)
 );
 
 -- Messages written in a handler's transaction, published to the broker after commit (RabbitMQ transport).
