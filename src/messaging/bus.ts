@@ -39,7 +39,7 @@ export const createBus = (options: BusOptions) => {
   const policy = options.recoverability ?? defaultRecoverability
   const running: { spec: EndpointSpec; consumer: Consumer }[] = []
 
-  const sessionFor = (endpoint: string, replyTo: string) => new MessageSession({ db, transport, limits, clock }, { endpoint, replyTo })
+  const sessionFor = (endpoint: string, replyTo?: string) => new MessageSession({ db, transport, limits, clock }, { endpoint, replyTo })
 
   return {
     catalog,
@@ -66,8 +66,8 @@ export const createBus = (options: BusOptions) => {
       return { name: definition.name, queue, session: sessionFor(definition.name, queue) }
     },
 
-    /** A session for a process that only sends (its replies come to no queue of its own). */
-    session: (name: string) => sessionFor(name, name),
+    /** A session for sending only: what it sends carries no reply-to, so nothing waits on a queue nobody reads. */
+    session: (name: string) => sessionFor(name),
 
     /** Stops taking messages; what is in hand finishes or goes back to its queue. Temporary queues are removed. */
     async stop() {

@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { causedHeaders, firstHeaders, type Headers } from './envelope.ts'
 import { invalidMessage, messageTooLarge, wrongIntent } from './errors.ts'
 import type { DataOf, MessageDefinition } from './message.ts'
-import type { Outgoing } from './transport.ts'
+import { partitionOf, partitionQueue } from './partitions.ts'
+import type { Destination, Outgoing } from './transport.ts'
 
 export interface OutgoingLimits {
   /** Largest body, in bytes of JSON, a message may have. */
@@ -15,12 +16,15 @@ export interface SendOptions {
   readonly messageId?: string
 }
 
-/** Validates a message against its schema and size, and turns it into what the transport writes. */
+/**
+ * Validates a message against its schema and size, and turns it into what the transport writes. The destination
+ * may depend on the validated data (a partitioned command's key).
+ */
 export const toOutgoing = (
   definition: MessageDefinition,
   data: unknown,
   headers: Headers,
-  destination: Outgoing['destination'],
+  destination: Destination | ((valid: unknown) => Destination),
   limits: OutgoingLimits,
   options: SendOptions = {},
 ): Outgoing => {
@@ -30,30 +34,40 @@ export const toOutgoing = (
   const bytes = Buffer.byteLength(body)
   if (bytes > limits.maxBodyBytes) throw messageTooLarge(definition.type, bytes, limits.maxBodyBytes)
   return {
-    destination,
+    destination: typeof destination === 'function' ? destination(parsed.data) : destination,
     messageId: headers.messageId,
     message: { headers: { ...headers }, body },
     ...(options.deliverAt && { deliverAt: options.deliverAt }),
   }
 }
 
-/** Where a message goes follows from its kind: commands to their owner, events to subscribers, replies back. */
-export const destinationOf = (definition: MessageDefinition, intent: Headers['intent'], replyTo?: string): Outgoing['destination'] => {
+/**
+ * Where a message goes follows from its kind: commands to their owner, events to subscribers, replies back. A
+ * partitioned command goes to its owner's partition for its key, so the route is a function of the (valid) data;
+ * the wrong verb is refused at once, before the data is judged.
+ */
+export const routeOf = (definition: MessageDefinition, intent: Headers['intent'], replyTo?: string): ((data: unknown) => Destination) => {
   switch (intent) {
-    case 'send':
-      if (definition.kind !== 'command' || !definition.owner) throw wrongIntent(definition.type, 'only a command can be sent')
-      return { queue: definition.owner }
+    case 'send': {
+      const { owner, partitions } = definition
+      if (definition.kind !== 'command' || !owner) throw wrongIntent(definition.type, 'only a command can be sent')
+      if (!partitions) return () => ({ queue: owner })
+      return (data) => ({ queue: partitionQueue(owner, partitionOf(partitions.key(data), partitions.count)) })
+    }
     case 'publish':
       if (definition.kind !== 'event') throw wrongIntent(definition.type, 'only an event can be published')
-      return { topic: definition.type }
+      return () => ({ topic: definition.type })
     case 'reply':
       if (definition.kind !== 'reply') throw wrongIntent(definition.type, 'only a reply can be replied')
       if (!replyTo) throw wrongIntent(definition.type, 'the message being handled has no reply-to address')
-      return { queue: replyTo }
+      return () => ({ queue: replyTo })
     case 'timeout':
       throw wrongIntent(definition.type, 'timeouts are requested by a saga')
   }
 }
+
+export const destinationOf = (definition: MessageDefinition, intent: Headers['intent'], replyTo?: string, data?: unknown): Destination =>
+  routeOf(definition, intent, replyTo)(data)
 
 /** Builds the messages a handler or a session sends, in order, with headers caused by `cause` when there is one. */
 export class OutgoingBuffer {
@@ -62,15 +76,15 @@ export class OutgoingBuffer {
   constructor(
     private readonly limits: OutgoingLimits,
     private readonly now: Date,
-    private readonly sender: { readonly endpoint: string; readonly replyTo: string },
+    private readonly sender: { readonly endpoint: string; readonly replyTo?: string },
     private readonly cause?: Headers,
     private readonly origin: { originClient?: string; correlationId?: string } = {},
   ) {}
 
   add<D extends MessageDefinition>(definition: D, data: DataOf<D>, intent: 'send' | 'publish' | 'reply', options: SendOptions = {}): Headers {
-    const destination = destinationOf(definition, intent, this.cause?.replyTo)
+    const route = routeOf(definition, intent, this.cause?.replyTo)
     const headers = this.headersFor(definition.type, intent, options.messageId)
-    this.messages.push(toOutgoing(definition, data, headers, destination, this.limits, options))
+    this.messages.push(toOutgoing(definition, data, headers, route, this.limits, options))
     return headers
   }
 

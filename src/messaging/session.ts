@@ -22,7 +22,7 @@ export interface SessionOutbox {
 export class MessageSession {
   constructor(
     private readonly deps: { readonly db: Database; readonly transport: Transport; readonly limits: OutgoingLimits; readonly clock: () => Date },
-    private readonly sender: { readonly endpoint: string; readonly replyTo: string },
+    private readonly sender: { readonly endpoint: string; readonly replyTo?: string },
   ) {}
 
   send<D extends MessageDefinition>(definition: D, data: DataOf<D>, options: SendOptions & Origin = {}): Promise<Headers> {

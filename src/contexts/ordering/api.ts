@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { HttpError, parse } from '../../web/errors.ts'
+import type { BrowserSocket } from '../../web/realtime.ts'
+import type { WebDeps } from '../index.ts'
+import { orderById, ordersOfSession } from './orders.ts'
+import { placeOrder } from './place-order.ts'
+
+const idParams = z.object({ orderId: z.uuid('an order id is a uuid') })
+const resumeRequest = z.object({ orderIds: z.array(z.uuid()).max(50) })
+
+type Ack = (answer: unknown) => void
+
+const failure = (error: unknown) =>
+  error instanceof HttpError
+    ? { ok: false, error: { code: error.code, message: error.message, ...(error.details !== undefined && { details: error.details }) } }
+    : { ok: false, error: { code: 'INTERNAL', message: 'something went wrong on our side; try again' } }
+
+const publicOrder = async (deps: WebDeps, orderId: string) => {
+  const order = await orderById(deps.db, orderId)
+  if (!order) throw new HttpError('NOT_FOUND', `no order ${orderId}`)
+  const { clientSession: _, ...visible } = order
+  return visible
+}
+
+/** Ordering over HTTP: the fallback way to order, and the order status that survives a closed browser. */
+export const orderingWeb = (deps: WebDeps) => async (app: FastifyInstance) => {
+  app.post('/api/orders', async (request, reply) => reply.status(202).send(await placeOrder(deps, request.body, request.browserSession)))
+
+  app.get('/api/orders/:orderId', async (request) => publicOrder(deps, parse(idParams, request.params, 'path').orderId))
+
+  app.get('/orders/:orderId', async (request, reply) => {
+    const { orderId } = parse(idParams, request.params, 'path')
+    const order = await publicOrder(deps, orderId)
+    return reply.view('contexts/ordering/views/order.eta', { title: `Order ${orderId.slice(0, 8)}`, order })
+  })
+}
+
+/** Ordering over the browser's socket: submit (answered at once with "received"), and resume after a reconnect. */
+export const orderingSocket = (deps: WebDeps) => ({ browserSession, socket }: BrowserSocket) => {
+  socket.on('order:submit', async (payload: unknown, ack?: Ack) => {
+    if (typeof ack !== 'function') return
+    try {
+      ack({ ok: true, ...(await placeOrder(deps, payload, browserSession)) })
+    } catch (error) {
+      if (!(error instanceof HttpError)) socket.data.log?.error?.({ err: error }, 'order:submit failed')
+      ack(failure(error))
+    }
+  })
+
+  /** A browser that was away sends the orders it waits for; those decided meanwhile are answered now. */
+  socket.on('orders:resume', async (payload: unknown, ack?: Ack) => {
+    try {
+      const { orderIds } = parse(resumeRequest, payload, 'resume request')
+      const orders = await ordersOfSession(deps.db, browserSession, orderIds)
+      for (const order of orders) if (order.outcome) socket.emit('order:outcome', order.outcome)
+      if (typeof ack === 'function') ack({ ok: true, pending: orders.filter((o) => !o.outcome).map((o) => o.orderId) })
+    } catch (error) {
+      if (typeof ack === 'function') ack(failure(error))
+    }
+  })
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod'
+import { defineCommand } from '../../messaging/message.ts'
+
+/** Ordering's own commands, not part of its public contract: every write to a seat stream goes through one. */
+export const OpenShowtime = defineCommand('ordering.OpenShowtime', 'ordering', z.object({
+  showtimeId: z.string().min(1).max(80),
+  movieTitle: z.string().max(300),
+  theaterName: z.string().max(300),
+  startsAt: z.iso.datetime({ offset: true }),
+  ticketType: z.enum(['regular', 'drawing', 'morning']),
+  policy: z.enum(['strict', 'optimistic']),
+  priceCents: z.number().int().min(0),
+  drawingAt: z.iso.datetime({ offset: true }).nullable(),
+  capacity: z.number().int().min(1),
+}))

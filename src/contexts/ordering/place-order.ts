@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto'
+import { RateLimiterMemory } from 'rate-limiter-flexible'
+import { z } from 'zod'
+import type { MessageSession } from '../../messaging/session.ts'
+import type { Database } from '../../messaging/sql.ts'
+import { HttpError, parse } from '../../web/errors.ts'
+import { maxTicketsPerOrder, SubmitOrder } from './messages.ts'
+import { orderById, receiveOrder, showtimeById } from './orders.ts'
+
+export const orderRequest = z.object({
+  /** Chosen by the browser, so that submitting the same order twice (a retry, a double click) orders once. */
+  orderId: z.uuid().optional(),
+  showtimeId: z.string().min(1).max(80),
+  tickets: z.coerce.number().int().min(1, 'at least one ticket').max(maxTicketsPerOrder, `at most ${maxTicketsPerOrder} tickets per order`),
+  email: z.email('a valid e-mail address, for the tickets').max(200),
+})
+
+export interface Received {
+  readonly orderId: string
+  readonly status: string
+  readonly statusUrl: string
+}
+
+/** A flood from one browser session is slowed down without touching anyone else. */
+const perSession = new RateLimiterMemory({ points: 20, duration: 10 })
+
+/**
+ * Validates an order, checks its showtime exists, then stores it as received and sends SubmitOrder in one
+ * transaction: when this returns, the order is durable and will be answered. Nothing is stored for bad input.
+ */
+export const placeOrder = async (deps: { db: Database; session: MessageSession }, input: unknown, browserSession: string): Promise<Received> => {
+  await perSession.consume(browserSession).catch(() => {
+    throw new HttpError('TOO_MANY_REQUESTS', 'too many orders from this browser at once; wait a few seconds and try again')
+  })
+  const request = parse(orderRequest, input, 'order')
+  const showtime = await showtimeById(deps.db, request.showtimeId)
+  if (!showtime) throw new HttpError('NOT_FOUND', `no showtime "${request.showtimeId}" is open for orders`)
+  const orderId = request.orderId ?? randomUUID()
+  await deps.session.transaction(async (tx, out) => {
+    const order = { orderId, showtimeId: request.showtimeId, tickets: request.tickets, email: request.email }
+    if (await receiveOrder(tx, { ...order, clientSession: browserSession })) out.send(SubmitOrder, order, { messageId: orderId })
+  }, { originClient: browserSession })
+  const stored = await orderById(deps.db, orderId)
+  if (stored && stored.clientSession !== browserSession) throw new HttpError('CONFLICT', `order ${orderId} belongs to another browser`)
+  return { orderId, status: stored?.status ?? 'received', statusUrl: `/orders/${orderId}` }
+}

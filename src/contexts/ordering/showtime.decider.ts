@@ -1,0 +1,120 @@
+/**
+ * A showtime's seat inventory, event-sourced: every change is an event with a seat delta
+ * (`ShowtimeOpened +250`, `SeatsReserved -4`, `CapacityAdded +50`), and the state is rebuilt from them.
+ * One writer per showtime decides (see ordering's endpoint), so `decide` sees the latest state.
+ */
+
+export type TicketType = 'regular' | 'drawing' | 'morning'
+export type OversellingPolicy = 'strict' | 'optimistic'
+
+export interface ShowtimeInfo {
+  readonly showtimeId: string
+  readonly movieTitle: string
+  readonly theaterName: string
+  readonly startsAt: string
+  readonly ticketType: TicketType
+  readonly policy: OversellingPolicy
+  readonly priceCents: number
+  readonly drawingAt: string | null
+}
+
+export type SeatCommand =
+  | { readonly type: 'OpenShowtime'; readonly data: ShowtimeInfo & { readonly capacity: number } }
+  | { readonly type: 'AddCapacity'; readonly data: { readonly seats: number } }
+  | { readonly type: 'ReserveSeats'; readonly data: { readonly orderId: string; readonly seats: number } }
+
+export type SeatEvent =
+  | { readonly type: 'ShowtimeOpened'; readonly data: ShowtimeInfo & { readonly capacity: number } }
+  | { readonly type: 'CapacityAdded'; readonly data: { readonly seats: number } }
+  | { readonly type: 'SeatsReserved'; readonly data: { readonly orderId: string; readonly seats: number; readonly totalCents: number } }
+  | { readonly type: 'ReservationRefused'; readonly data: { readonly orderId: string; readonly seats: number; readonly seatsLeft: number } }
+  | { readonly type: 'DrawingEntryAccepted'; readonly data: { readonly orderId: string; readonly seats: number; readonly drawingAt: string } }
+
+export type ShowtimeState =
+  | { readonly status: 'unknown' }
+  | { readonly status: 'open'; readonly showtime: ShowtimeInfo; readonly capacity: number; readonly seatsLeft: number }
+
+export class SeatDecisionError extends Error {
+  constructor(readonly code: 'UNKNOWN_SHOWTIME' | 'INVALID_SEATS', message: string) {
+    super(message)
+  }
+}
+
+export const initialState = (): ShowtimeState => ({ status: 'unknown' })
+
+/** How many seats an event adds (+) or takes (−): the stream's delta column. */
+export const seatDelta = (event: SeatEvent): number => {
+  switch (event.type) {
+    case 'ShowtimeOpened': return event.data.capacity
+    case 'CapacityAdded': return event.data.seats
+    case 'SeatsReserved': return -event.data.seats
+    case 'ReservationRefused':
+    case 'DrawingEntryAccepted': return 0
+    default: return unreachable(event)
+  }
+}
+
+const open = (state: ShowtimeState, command: SeatCommand) => {
+  if (state.status !== 'open') throw new SeatDecisionError('UNKNOWN_SHOWTIME', `${command.type}: the showtime has not been opened`)
+  return state
+}
+
+const positive = (seats: number) => {
+  if (!Number.isInteger(seats) || seats <= 0) throw new SeatDecisionError('INVALID_SEATS', `seats must be a positive whole number, got ${seats}`)
+}
+
+const openShowtime = (command: Extract<SeatCommand, { type: 'OpenShowtime' }>, state: ShowtimeState): SeatEvent[] => {
+  if (state.status === 'open') return [] // scheduled twice: the first one stands
+  positive(command.data.capacity)
+  return [{ type: 'ShowtimeOpened', data: command.data }]
+}
+
+const addCapacity = (command: Extract<SeatCommand, { type: 'AddCapacity' }>, state: ShowtimeState): SeatEvent[] => {
+  open(state, command)
+  positive(command.data.seats)
+  return [{ type: 'CapacityAdded', data: { seats: command.data.seats } }]
+}
+
+const reserveSeats = (command: Extract<SeatCommand, { type: 'ReserveSeats' }>, state: ShowtimeState): SeatEvent[] => {
+  const { showtime, seatsLeft } = open(state, command)
+  const { orderId, seats } = command.data
+  positive(seats)
+  if (showtime.ticketType === 'drawing') {
+    // Entries take no seats now: the drawing hands out the seats when it draws.
+    return [{ type: 'DrawingEntryAccepted', data: { orderId, seats, drawingAt: showtime.drawingAt ?? showtime.startsAt } }]
+  }
+  if (seats > seatsLeft) return [{ type: 'ReservationRefused', data: { orderId, seats, seatsLeft } }]
+  return [{ type: 'SeatsReserved', data: { orderId, seats, totalCents: seats * showtime.priceCents } }]
+}
+
+export const decide = (command: SeatCommand, state: ShowtimeState): SeatEvent[] => {
+  switch (command.type) {
+    case 'OpenShowtime': return openShowtime(command, state)
+    case 'AddCapacity': return addCapacity(command, state)
+    case 'ReserveSeats': return reserveSeats(command, state)
+    default: return unreachable(command)
+  }
+}
+
+export const evolve = (state: ShowtimeState, event: SeatEvent): ShowtimeState => {
+  switch (event.type) {
+    case 'ShowtimeOpened': {
+      const { capacity, ...showtime } = event.data
+      return { status: 'open', showtime, capacity, seatsLeft: capacity }
+    }
+    case 'CapacityAdded':
+    case 'SeatsReserved':
+      return state.status === 'open'
+        ? { ...state, capacity: state.capacity + Math.max(0, seatDelta(event)), seatsLeft: state.seatsLeft + seatDelta(event) }
+        : state
+    case 'ReservationRefused':
+    case 'DrawingEntryAccepted':
+      return state
+    default:
+      return unreachable(event)
+  }
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unhandled: ${JSON.stringify(value)}`)
+}

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { decide, evolve, initialState, seatDelta, type SeatCommand, type SeatEvent, type ShowtimeInfo } from './showtime.decider.ts'
+
+/** given(events).when(command).then(events) — or .thenThrows(code). */
+const given = (events: SeatEvent[]) => ({
+  when: (command: SeatCommand) => {
+    const run = () => decide(command, events.reduce(evolve, initialState()))
+    return {
+      then: (expected: SeatEvent[]) => assert.deepEqual(run(), expected),
+      thenThrows: (code: string) => assert.throws(run, { code }),
+    }
+  },
+})
+
+const dune: ShowtimeInfo = {
+  showtimeId: 'dune-breda-1', movieTitle: 'Dune', theaterName: 'Breda', startsAt: '2026-12-01T19:30:00.000Z',
+  ticketType: 'regular', policy: 'strict', priceCents: 1250, drawingAt: null,
+}
+const opened = (capacity: number, info: ShowtimeInfo = dune): SeatEvent => ({ type: 'ShowtimeOpened', data: { ...info, capacity } })
+const reserved = (orderId: string, seats: number, priceCents = 1250): SeatEvent => ({ type: 'SeatsReserved', data: { orderId, seats, totalCents: seats * priceCents } })
+const reserve = (orderId: string, seats: number): SeatCommand => ({ type: 'ReserveSeats', data: { orderId, seats } })
+
+describe('a showtime\'s seats', () => {
+  test('opening a showtime gives it its capacity', () =>
+    given([]).when({ type: 'OpenShowtime', data: { ...dune, capacity: 250 } }).then([opened(250)]))
+
+  test('opening it again changes nothing', () =>
+    given([opened(250)]).when({ type: 'OpenShowtime', data: { ...dune, capacity: 999 } }).then([]))
+
+  test('seats are reserved while there are enough, at the showtime\'s price', () =>
+    given([opened(10), reserved('o1', 4)]).when(reserve('o2', 4)).then([reserved('o2', 4)]))
+
+  test('the exact last seats can be had', () =>
+    given([opened(10), reserved('o1', 6)]).when(reserve('o2', 4)).then([reserved('o2', 4)]))
+
+  test('sold out: more than is left is refused, saying how many are left', () =>
+    given([opened(10), reserved('o1', 8)]).when(reserve('o2', 3)).then([
+      { type: 'ReservationRefused', data: { orderId: 'o2', seats: 3, seatsLeft: 2 } },
+    ]))
+
+  test('a sold-out showtime refuses even one seat', () =>
+    given([opened(2), reserved('o1', 2)]).when(reserve('o2', 1)).then([
+      { type: 'ReservationRefused', data: { orderId: 'o2', seats: 1, seatsLeft: 0 } },
+    ]))
+
+  test('capacity added makes room again', () =>
+    given([opened(2), reserved('o1', 2), { type: 'CapacityAdded', data: { seats: 50 } }]).when(reserve('o2', 5)).then([reserved('o2', 5)]))
+
+  test('a drawing showtime enters the order in the drawing and takes no seats yet', () => {
+    const got: ShowtimeInfo = { ...dune, showtimeId: 'got-1', ticketType: 'drawing', priceCents: 0, drawingAt: '2026-11-28T12:00:00.000Z' }
+    given([opened(100, got)]).when(reserve('o1', 2)).then([
+      { type: 'DrawingEntryAccepted', data: { orderId: 'o1', seats: 2, drawingAt: '2026-11-28T12:00:00.000Z' } },
+    ])
+  })
+
+  test('a showtime that was never opened cannot take orders or capacity', () => {
+    given([]).when(reserve('o1', 1)).thenThrows('UNKNOWN_SHOWTIME')
+    given([]).when({ type: 'AddCapacity', data: { seats: 5 } }).thenThrows('UNKNOWN_SHOWTIME')
+  })
+
+  test('seats are positive whole numbers', () => {
+    given([opened(10)]).when(reserve('o1', 0)).thenThrows('INVALID_SEATS')
+    given([opened(10)]).when(reserve('o1', -2)).thenThrows('INVALID_SEATS')
+    given([opened(10)]).when({ type: 'AddCapacity', data: { seats: 1.5 } }).thenThrows('INVALID_SEATS')
+  })
+
+  test('the stream\'s deltas add up to the seats left', () => {
+    const events = [opened(250), reserved('o1', 4), { type: 'CapacityAdded', data: { seats: 50 } } as SeatEvent, reserved('o2', 6)]
+    const state = events.reduce(evolve, initialState())
+    assert.equal(events.map(seatDelta).reduce((a, b) => a + b, 0), 290)
+    assert.deepEqual(state.status === 'open' && [state.capacity, state.seatsLeft], [300, 290])
+  })
+})

@@ -1,0 +1,87 @@
+// Popcorn's ordering client: submits over the socket (falling back to HTTP), shows "received" at once, and the
+// outcome when it is pushed — after a reload or reconnect too. Text only: nothing here is rendered as HTML.
+(() => {
+  'use strict'
+  const pendingKey = 'popcorn.pendingOrders'
+  const pending = () => { try { return JSON.parse(localStorage.getItem(pendingKey) || '[]') } catch { return [] } }
+  const setPending = (ids) => localStorage.setItem(pendingKey, JSON.stringify([...new Set(ids)].slice(-50)))
+  const euro = (cents) => (cents === 0 ? 'free' : `€${(cents / 100).toFixed(2)}`)
+  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+  const describe = (o) => {
+    switch (o.outcome) {
+      case 'accepted': return `✅ Accepted: ${plural(o.tickets, 'ticket')}, total ${euro(o.totalCents)}. Your tickets are on their way to your e-mail.`
+      case 'sold-out': return `Sorry — sold out${o.seatsLeft > 0 ? `: only ${plural(o.seatsLeft, 'seat')} left` : ''}. Nothing was charged.`
+      case 'entered-drawing': return `🎟️ You are entered in the drawing on ${new Date(o.drawingAt).toLocaleString('en-GB', { timeZone: 'Europe/Amsterdam', dateStyle: 'full', timeStyle: 'short' })}.`
+      default: return 'We have an answer for your order.'
+    }
+  }
+
+  const form = document.getElementById('order-form')
+  const output = document.getElementById('order-status')
+  const orderPage = document.querySelector('[data-order-id]')
+  const say = (text, link) => {
+    if (!output) return
+    output.textContent = text
+    if (link) {
+      const a = document.createElement('a')
+      a.href = link
+      a.textContent = ' Follow your order'
+      output.append(a)
+    }
+  }
+
+  const socket = typeof io === 'function' ? io({ transports: ['websocket', 'polling'] }) : null
+  const shown = new Set()
+  const onOutcome = (outcome) => {
+    setPending(pending().filter((id) => id !== outcome.orderId))
+    if (orderPage) {
+      if (orderPage.dataset.orderId === outcome.orderId && orderPage.dataset.status === 'received') location.reload()
+      return
+    }
+    if (shown.has(outcome.orderId)) return
+    shown.add(outcome.orderId)
+    say(describe(outcome), `/orders/${outcome.orderId}`)
+    if (output) output.dataset.outcome = outcome.outcome
+  }
+
+  if (socket) {
+    socket.on('order:outcome', onOutcome)
+    socket.on('connect', () => socket.emit('orders:resume', { orderIds: pending() }, () => {}))
+  }
+
+  const submitOverHttp = async (order) => {
+    const response = await fetch('/api/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(order) })
+    const body = await response.json()
+    return response.ok ? { ok: true, ...body } : { ok: false, error: body.error }
+  }
+
+  form?.addEventListener('popcorn:order', async (event) => {
+    const order = { orderId: crypto.randomUUID(), ...event.detail }
+    say('Sending your order…')
+    setPending([...pending(), order.orderId])
+    const answer = socket?.connected
+      ? await socket.timeout(10_000).emitWithAck('order:submit', order).catch(() => submitOverHttp(order))
+      : await submitOverHttp(order).catch(() => ({ ok: false, error: { message: 'We could not reach Popcorn. Check your connection and try again.' } }))
+    if (!answer.ok) {
+      setPending(pending().filter((id) => id !== order.orderId))
+      say(answer.error?.message ?? 'Your order was not accepted.')
+      if (output) output.dataset.outcome = 'error'
+      return
+    }
+    if (!shown.has(order.orderId)) say('Received — we are working on it. The answer appears here, and by e-mail.', answer.statusUrl)
+  })
+
+  // The order page: pushed when the socket is up; polled as the fallback when it is not.
+  if (orderPage && orderPage.dataset.status === 'received') {
+    setPending([...pending(), orderPage.dataset.orderId])
+    const poll = async () => {
+      if (!socket?.connected) {
+        const order = await fetch(`/api/orders/${orderPage.dataset.orderId}`).then((r) => r.json()).catch(() => null)
+        if (order?.outcome) return onOutcome(order.outcome)
+      }
+      setTimeout(poll, 3_000)
+    }
+    setTimeout(poll, 3_000)
+  }
+})()
