@@ -1,23 +1,33 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
+import { contexts as allContexts, type ContextModule } from './contexts/index.ts'
 import { opsApi } from './contexts/ops/api.ts'
 import type { Bus } from './messaging/bus.ts'
+import type { MessageSession } from './messaging/session.ts'
+import type { Database } from './messaging/sql.ts'
 import { registerErrorHandling } from './web/error-handler.ts'
-import { homePage } from './web/home.ts'
+import { registerViews } from './web/views.ts'
 
 export interface AppDeps {
   readonly bus: Bus
+  readonly db: Database
+  /** How the web process sends: each context's pages and routes get it. */
+  readonly session: MessageSession
   readonly logger: Logger
   readonly maxBodyBytes: number
   readonly describe: () => Record<string, unknown>
+  /** Whose pages and routes to serve; every context unless a test picks some. */
+  readonly contexts?: readonly ContextModule[]
 }
 
 /** The HTTP app, built apart from `listen` so that tests call `app.inject()`. */
 export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBodyBytes, disableRequestLogging: true, return503OnClosing: true })
   registerErrorHandling(app)
+  await registerViews(app)
   app.get('/health', async () => ({ status: 'ok', ...deps.describe() }))
-  app.get('/', async (_, reply) => reply.type('text/html; charset=utf-8').send(homePage))
   await app.register(opsApi(deps.bus.errors))
+  const web = { db: deps.db, session: deps.session }
+  for (const context of deps.contexts ?? allContexts) if (context.web) await app.register(context.web(web))
   return app
 }

@@ -1,34 +1,18 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { describe, test } from 'node:test'
+import { startPopcornProcess } from '../test/support/popcorn-process.ts'
 
-const main = fileURLToPath(new URL('./main.ts', import.meta.url))
-
-const popcorn = (args: string[], env: Record<string, string>) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stderr.on('data', (chunk) => (output += chunk))
-  const lines = createInterface({ input: child.stdout })
-  lines.on('line', (line) => (output += `${line}\n`))
-  const exited = new Promise<{ code: number | null; output: string }>((resolve) => child.on('exit', (code) => resolve({ code, output })))
-  const served = new Promise<string>((resolve) => lines.on('line', (line) => {
-    const match = /is serving (http:\/\/\S+)/.exec(line)
-    if (match) resolve(match[1]!)
-  }))
-  return { child, exited, served }
-}
+const popcorn = (args: string[], env: Record<string, string>) => startPopcornProcess(args[0] as 'start', env)
 
 describe('the popcorn command', () => {
   test('npm start: serves on the embedded default, then stops cleanly on SIGTERM', { timeout: 120_000 }, async () => {
     const data = mkdtempSync(join(tmpdir(), 'popcorn-e2e-'))
     try {
       const run = popcorn(['start'], { PORT: '0', POPCORN_DATABASE_URL: data })
-      const url = await Promise.race([run.served, run.exited.then((e) => Promise.reject(new Error(e.output)))])
+      const url = await run.served
       const health = await (await fetch(`${url}/health`)).json()
       assert.deepEqual({ role: health.role, database: health.database, transport: health.transport }, { role: 'start', database: 'pglite', transport: 'db' })
       assert.match(await (await fetch(url)).text(), /Popcorn/)

@@ -46,10 +46,14 @@ export const startPopcorn = async (config: Config, role: Role, logger: Logger = 
     limits: { maxBodyBytes: config.POPCORN_MAX_BODY_BYTES },
     recoverability: { immediateRetries: config.POPCORN_IMMEDIATE_RETRIES, delayedRetries: config.POPCORN_DELAYED_RETRIES_MS, maxDeliveries: 10 },
   })
-  if (role !== 'web') for (const context of contexts) if (context.endpoint) await bus.start(context.endpoint)
+  if (role !== 'web') {
+    for (const context of contexts) if (context.endpoint) await bus.start(context.endpoint)
+    // After every endpoint is subscribed, so that what a context publishes at start (the catalog's seed) reaches them.
+    for (const context of contexts) await context.onStart?.({ db, session: bus.session(context.name) })
+  }
 
   const describe = () => ({ role, instance: instanceId, database: db.kind, transport: transport.kind })
-  const app = role === 'worker' ? undefined : await buildApp({ bus, logger, maxBodyBytes: config.POPCORN_MAX_BODY_BYTES, describe })
+  const app = role === 'worker' ? undefined : await buildApp({ bus, db, session: bus.session('web'), logger, maxBodyBytes: config.POPCORN_MAX_BODY_BYTES, describe })
   const url = app ? await app.listen({ port: config.PORT, host: config.HOST }) : undefined
   logger.info({ ...describe(), url }, 'popcorn is running')
 

@@ -1,6 +1,27 @@
+import type { FastifyInstance } from 'fastify'
 import type { MigrationSource } from '../adapters/db/migrate.ts'
 import type { EndpointDefinition } from '../messaging/endpoint.ts'
+import type { HandlerRegistration } from '../messaging/handler.ts'
+import type { BrowserSocket, Realtime } from '../web/realtime.ts'
 import type { MessageDefinition } from '../messaging/message.ts'
+import type { MessageSession } from '../messaging/session.ts'
+import type { Database } from '../messaging/sql.ts'
+import { notifications } from './notifications/index.ts'
+import { catalog } from './catalog/index.ts'
+
+/** What a context's pages and routes get from the web process. */
+export interface WebDeps {
+  /** For the context's own queries (read models); pages never hold SQL themselves. */
+  readonly db: Database
+  /** Sends durably from the web process; replies come back to this web node. */
+  readonly session: MessageSession
+}
+
+/** What a context's back end gets when a process starts it (once, before its endpoint consumes). */
+export interface StartDeps {
+  readonly db: Database
+  readonly session: MessageSession
+}
 
 /** What a bounded context plugs into a process. The composition root lists them; nothing else does. */
 export interface ContextModule {
@@ -11,7 +32,15 @@ export interface ContextModule {
   readonly migrations?: MigrationSource
   /** Its back end: runs in `popcorn worker` (and in `npm start`). */
   readonly endpoint?: EndpointDefinition
+  /** Work at start of a process that runs the back end, e.g. seeding data through the bus. Must be idempotent. */
+  readonly onStart?: (deps: StartDeps) => Promise<void>
+  /** Its pages and HTTP routes, as a fastify plugin. */
+  readonly web?: (deps: WebDeps) => (app: FastifyInstance) => Promise<void>
+  /** Events it takes from a browser's socket. */
+  readonly socket?: (deps: WebDeps) => (client: BrowserSocket) => void
+  /** Handlers on each web node's own queue: replies and events to push to the browsers it holds. */
+  readonly webHandlers?: (deps: { readonly realtime: Realtime }) => readonly HandlerRegistration[]
 }
 
-/** Contexts with a back end. Ops (the error queue API) is wired in the web app; it has no endpoint of its own yet. */
-export const contexts: readonly ContextModule[] = []
+/** Every context, in the order their migrations apply. */
+export const contexts: readonly ContextModule[] = [catalog, notifications]

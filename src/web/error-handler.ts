@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { MessagingError } from '../messaging/errors.ts'
 import { HttpError, type HttpErrorCode } from './errors.ts'
+import { renderErrorPage } from './views.ts'
 
 const fromFastify: Record<string, HttpErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
@@ -10,8 +11,27 @@ const fromFastify: Record<string, HttpErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_REQUEST',
 }
 
-/** One shape for every error: `{ error: { code, message, details? } }`; nothing internal leaks out of a 500. */
+/** A person's browser asking for a page gets an HTML error page; the JSON API, health and assets get the JSON shape. */
+const wantsPage = (request: FastifyRequest) =>
+  (request.method === 'GET' || request.method === 'HEAD') && !/^\/(api|assets)\/|^\/health(\?|$)/.test(request.url)
+
+/**
+ * One shape for every error: `{ error: { code, message, details? } }`, or the same as an HTML page for page routes;
+ * nothing internal leaks out of a 500.
+ */
 export const registerErrorHandling = (app: FastifyInstance) => {
+  const send = async (request: FastifyRequest, reply: FastifyReply, answer: HttpError) => {
+    if (wantsPage(request) && app.hasReplyDecorator('viewAsync')) {
+      try {
+        return reply.status(answer.status).type('text/html; charset=utf-8').send(await renderErrorPage(reply, answer))
+      } catch (error) {
+        request.log.error({ err: error }, 'could not render the error page')
+      }
+    }
+    return reply.status(answer.status).type('application/json; charset=utf-8')
+      .send({ error: { code: answer.code, message: answer.message, ...(answer.details !== undefined && { details: answer.details }) } })
+  }
+
   app.setErrorHandler((thrown: unknown, request, reply) => {
     const error = thrown as Error & { code?: string; statusCode?: number }
     const known =
@@ -21,9 +41,7 @@ export const registerErrorHandling = (app: FastifyInstance) => {
       : error.statusCode === 400 ? new HttpError('BAD_REQUEST', error.message)
       : undefined
     if (!known) request.log.error({ err: error }, 'request failed')
-    const answer = known ?? new HttpError('INTERNAL', 'something went wrong on our side; it has been logged')
-    return reply.status(answer.status).send({ error: { code: answer.code, message: answer.message, ...(answer.details !== undefined && { details: answer.details }) } })
+    return send(request, reply, known ?? new HttpError('INTERNAL', 'something went wrong on our side; it has been logged'))
   })
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } }))
+  app.setNotFoundHandler((request, reply) => send(request, reply, new HttpError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)))
 }

@@ -33,7 +33,7 @@ for (const shape of shapes) {
           await recordEffect(ctx.tx, 'fragile', m.key)
         })],
       }))
-      app = await buildApp({ bus, logger: testLogger, maxBodyBytes: 1024, describe: () => ({}) })
+      app = await buildApp({ bus, db: world.db, session: bus.session('web'), contexts: [], logger: testLogger, maxBodyBytes: 1024, describe: () => ({}) })
       for (const key of ['a', 'b']) await bus.session('web').send(Fragile, { key })
       await eventually(async () => assert.equal((await bus.errors.list({ limit: 10, offset: 0 })).total, 2))
     })

@@ -1,0 +1,34 @@
+import { z } from 'zod'
+import { defineEvent } from '../../messaging/message.ts'
+
+/** Catalog's public contract: what it tells the rest of the system about what is on where. */
+
+export const ticketTypes = ['regular', 'drawing', 'morning'] as const
+export type TicketType = (typeof ticketTypes)[number]
+
+/** `strict` never sells more seats than there are; `optimistic` accepts at the edge and compensates when oversold. */
+export const oversellingPolicies = ['strict', 'optimistic'] as const
+export type OversellingPolicy = (typeof oversellingPolicies)[number]
+
+const slug = z.string().min(1).max(80)
+
+export const ShowtimeScheduled = defineEvent('catalog.ShowtimeScheduled', z.object({
+  showtimeId: slug,
+  movieId: slug,
+  theaterId: slug,
+  movieTitle: z.string().min(1).max(200),
+  theaterName: z.string().min(1).max(200),
+  screen: z.string().min(1).max(80),
+  startsAt: z.iso.datetime(),
+  capacity: z.number().int().min(1),
+  priceCents: z.number().int().min(0),
+  ticketType: z.enum(ticketTypes),
+  policy: z.enum(oversellingPolicies),
+  /** When the lottery runs; set exactly for `drawing` tickets. */
+  drawingAt: z.iso.datetime().nullable(),
+}).refine((s) => (s.ticketType === 'drawing') === (s.drawingAt !== null), {
+  message: 'a drawing showtime has a drawingAt, and only a drawing showtime has one',
+  path: ['drawingAt'],
+}))
+
+export const catalogMessages = [ShowtimeScheduled]

@@ -1,0 +1,38 @@
+import type { HandlerContext } from '../../messaging/handler.ts'
+import type { Sql } from '../../messaging/sql.ts'
+import { EmailSent, type EmailKind } from './messages.ts'
+
+/** One composed e-mail, ready to go. */
+export interface Email {
+  readonly kind: EmailKind
+  readonly to: string
+  readonly subject: string
+  readonly text: string
+  readonly html: string
+  readonly orderId?: string
+}
+
+/** The message an e-mail answers, and when: one cause sends at most one e-mail. */
+export interface Cause {
+  readonly messageId: string
+  readonly at: Date
+}
+
+/**
+ * The port to whatever delivers e-mail. It works inside the handler's transaction, so the e-mail and the
+ * handler's inbox record commit together: the dev mailbox stores it there; an SMTP adapter would store it as
+ * a row to relay after commit, as the messaging outbox does, and never talk to a server mid-transaction.
+ */
+export interface EmailSender {
+  /** The stored e-mail's id, or undefined when this cause already sent its e-mail. */
+  send(email: Email, cause: Cause): Promise<{ readonly emailId: string } | undefined>
+}
+
+export type SenderFor = (tx: Sql) => EmailSender
+
+/** Sends an e-mail from a handler and tells the rest of the system, once per causing message. */
+export const deliver = async (senderFor: SenderFor, context: HandlerContext, email: Email): Promise<void> => {
+  const sent = await senderFor(context.tx).send(email, { messageId: context.headers.messageId, at: context.now })
+  if (!sent) return
+  context.publish(EmailSent, { emailId: sent.emailId, kind: email.kind, to: email.to, ...(email.orderId && { orderId: email.orderId }) })
+}

@@ -1,0 +1,30 @@
+import type { DataOf } from '../../../messaging/message.ts'
+import type { DrawingEntered } from '../../ordering/messages.ts'
+import type { Email } from '../email.ts'
+import { formatDay, formatMoment, oneLine, plural } from '../format.ts'
+import { renderHtml } from './render.ts'
+
+type Entry = DataOf<typeof DrawingEntered>
+
+/** The e-mail that confirms an entry in a drawing. The event names the showtime only by id, and so does this. */
+export const drawingEntryEmail = (entry: Entry): Email => {
+  const facts = {
+    subject: oneLine(`You're in the drawing for showtime ${entry.showtimeId}, drawn on ${formatDay(entry.drawingAt)}`),
+    to: entry.email,
+    orderId: entry.orderId,
+    showtimeId: entry.showtimeId,
+    count: plural(entry.tickets, 'ticket'),
+    drawingAt: formatMoment(entry.drawingAt),
+  }
+  const text = [
+    'Hello,',
+    '',
+    `your entry for ${facts.count} for showtime ${facts.showtimeId} is in.`,
+    `The drawing is on ${facts.drawingAt} (Amsterdam time). Whatever the outcome, we will e-mail you:`,
+    "tickets if you win, a note if you don't.",
+    '',
+    `Entry reference ${entry.orderId}`,
+    '',
+  ].join('\n')
+  return { kind: 'drawing-entry', to: entry.email, orderId: entry.orderId, subject: facts.subject, text, html: renderHtml('drawing-entry', facts) }
+}

@@ -1,0 +1,48 @@
+import QRCode from 'qrcode'
+import type { DataOf } from '../../../messaging/message.ts'
+import type { OrderAccepted } from '../../ordering/messages.ts'
+import type { Email } from '../email.ts'
+import { formatMoment, formatPrice, oneLine, plural } from '../format.ts'
+import { renderHtml } from './render.ts'
+import { ticketCode } from './ticket-code.ts'
+
+type Order = DataOf<typeof OrderAccepted>
+
+// A PNG data URL shows in the dev mailbox as it is; an SMTP adapter would attach it inline (cid:) instead.
+const qrCode = (text: string) => QRCode.toDataURL(text, { errorCorrectionLevel: 'M', margin: 2, width: 200 })
+
+/** The e-mail with the tickets of an accepted order: what, where, when, how much, and one QR code per ticket. */
+export const ticketsEmail = async (order: Order): Promise<Email> => {
+  const tickets = await Promise.all(Array.from({ length: order.tickets }, async (_, i) => {
+    const code = ticketCode(order.orderId, i + 1)
+    return { code, label: `Ticket ${i + 1} of ${order.tickets}`, qr: await qrCode(code) }
+  }))
+  const facts = {
+    subject: oneLine(`Your tickets for ${order.movieTitle}`),
+    to: order.email,
+    orderId: order.orderId,
+    movie: order.movieTitle,
+    theater: order.theaterName,
+    when: formatMoment(order.startsAt),
+    count: plural(order.tickets, 'ticket'),
+    total: formatPrice(order.totalCents),
+  }
+  const text = [
+    'Hello,',
+    '',
+    `here are your tickets for ${facts.movie}.`,
+    '',
+    `  Movie:    ${facts.movie}`,
+    `  Theater:  ${facts.theater}`,
+    `  When:     ${facts.when} (Amsterdam time)`,
+    `  Tickets:  ${facts.count}`,
+    `  Total:    ${facts.total}`,
+    '',
+    'Show one code per person at the door (the HTML version of this e-mail has them as QR codes):',
+    ...tickets.map((t) => `  ${t.label}: ${t.code}`),
+    '',
+    `Order reference ${order.orderId}`,
+    '',
+  ].join('\n')
+  return { kind: 'tickets', to: order.email, orderId: order.orderId, subject: facts.subject, text, html: renderHtml('tickets', { ...facts, tickets }) }
+}

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { afterEach, beforeEach, describe, test } from 'node:test'
+import { eventually } from '../../../../test/support/eventually.ts'
+import { testLogger } from '../../../../test/support/logger.ts'
+import { shapes, type World } from '../../../../test/support/shapes.ts'
+import { createBus, type Bus } from '../../../messaging/bus.ts'
+import { MessageCatalog } from '../../../messaging/message.ts'
+import { DrawingEntered } from '../../ordering/messages.ts'
+import { notificationsEndpoint } from '../endpoint.ts'
+import { notifications } from '../index.ts'
+
+for (const shape of shapes) {
+  describe(`drawing entries by e-mail on ${shape.name}`, () => {
+    let world: World
+    let bus: Bus
+
+    beforeEach(async () => {
+      world = await shape.create([notifications.migrations!])
+      bus = createBus({ db: world.db, transport: world.transport, catalog: new MessageCatalog(notifications.messages), logger: testLogger, instanceId: randomUUID().slice(0, 8) })
+      await bus.start(notificationsEndpoint)
+    })
+    afterEach(async () => {
+      await bus.stop()
+      await world.destroy()
+    })
+
+    test('an entry in a drawing gets one e-mail that says when it is drawn, with no tickets in it', async () => {
+      const orderId = randomUUID()
+      await bus.session('test').publish(DrawingEntered, { orderId, showtimeId: 'got-finale-tuschinski', tickets: 2, email: 'bo@example.com', drawingAt: '2019-05-19T08:00:00.000Z' })
+
+      const [email] = await eventually(async () => {
+        const { rows } = await world.db.query<{ kind: string; to_address: string; order_id: string; subject: string; html_body: string }>('select * from notifications.mailbox')
+        assert.equal(rows.length, 1)
+        return rows
+      })
+      assert.equal(email!.kind, 'drawing-entry')
+      assert.equal(email!.to_address, 'bo@example.com')
+      assert.equal(email!.order_id, orderId)
+      assert.equal(email!.subject, "You're in the drawing for showtime got-finale-tuschinski, drawn on Sunday, 19 May 2019")
+      assert.doesNotMatch(email!.html_body, /<img/)
+    })
+  })
+}

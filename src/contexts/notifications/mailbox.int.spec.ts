@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { after, before, describe, test } from 'node:test'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { testLogger } from '../../../test/support/logger.ts'
+import { shapes, type World } from '../../../test/support/shapes.ts'
+import { createBus } from '../../messaging/bus.ts'
+import { MessageCatalog } from '../../messaging/message.ts'
+import { registerErrorHandling } from '../../web/error-handler.ts'
+import { registerViews } from '../../web/views.ts'
+import { notificationsApi } from './api.ts'
+import type { Email } from './email.ts'
+import { drawingEntryEmail } from './emails/drawing-entry.email.ts'
+import { ticketsEmail } from './emails/tickets.email.ts'
+import { notifications } from './index.ts'
+import { mailboxSender } from './mailbox.sender.ts'
+
+const unescapeHtml = (text: string) =>
+  text.replace(/&(lt|gt|quot|#39|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[name]!)
+
+for (const shape of shapes) {
+  describe(`the dev mailbox on ${shape.name}`, () => {
+    let world: World
+    let app: FastifyInstance
+    const ids: string[] = [] // oldest first
+
+    before(async () => {
+      world = await shape.create([notifications.migrations!])
+      const bus = createBus({ db: world.db, transport: world.transport, catalog: new MessageCatalog(notifications.messages), logger: testLogger, instanceId: 'mailbox-test' })
+      app = Fastify({ logger: process.env.POPCORN_TEST_LOG ? { level: process.env.POPCORN_TEST_LOG } : false })
+      registerErrorHandling(app)
+      await registerViews(app, { cache: false })
+      await app.register(notificationsApi({ db: world.db, session: bus.session('web') }))
+
+      const order = { showtimeId: 'dune-1', tickets: 2, totalCents: 2500, theaterName: 'Kriterion', startsAt: '2024-06-01T18:30:00.000Z' }
+      const emails: Email[] = [
+        await ticketsEmail({ ...order, orderId: randomUUID(), email: 'ann@example.com', movieTitle: '<script>alert(1)</script> Dune' }),
+        drawingEntryEmail({ orderId: randomUUID(), showtimeId: 'got-finale', tickets: 1, email: 'Bo@Example.com', drawingAt: '2019-05-19T08:00:00.000Z' }),
+        await ticketsEmail({ ...order, orderId: randomUUID(), email: 'bo@example.com', movieTitle: 'Top Gun: Maverick' }),
+      ]
+      for (const [i, email] of emails.entries()) {
+        const sent = await world.db.transaction((tx) => mailboxSender(tx).send(email, { messageId: randomUUID(), at: new Date(Date.UTC(2024, 4, 1, 10, i)) }))
+        ids.push(sent!.emailId)
+      }
+    })
+    after(async () => {
+      await app.close()
+      await world.destroy()
+    })
+
+    const get = (url: string) => app.inject({ method: 'GET', url })
+    const listed = async (url: string) => {
+      const response = await get(url)
+      assert.equal(response.statusCode, 200, response.body)
+      const body = response.json<{ items: { id: string; kind: string }[]; total: number }>()
+      return { ids: body.items.map((i) => i.id), total: body.total, items: body.items }
+    }
+
+    test('lists the newest first, filters by address (any letter case), and limits', async () => {
+      const all = await listed('/api/mailbox')
+      assert.deepEqual(all.ids, [...ids].reverse())
+      assert.equal(all.total, 3)
+      assert.deepEqual(Object.keys(all.items[0]!).sort(), ['id', 'kind', 'orderId', 'sentAt', 'subject', 'to'])
+      assert.deepEqual(all.items.map((i) => i.kind), ['tickets', 'drawing-entry', 'tickets'])
+
+      assert.deepEqual((await listed('/api/mailbox?to=bo@example.com')).ids, [ids[2], ids[1]])
+      assert.deepEqual((await listed('/api/mailbox?to=BO%40EXAMPLE.COM')).ids, [ids[2], ids[1]])
+      assert.deepEqual((await listed('/api/mailbox?to=nobody@example.com')).ids, [])
+      assert.deepEqual((await listed('/api/mailbox?to=')).ids, [...ids].reverse())
+      const newest = await listed('/api/mailbox?limit=1')
+      assert.deepEqual([newest.ids, newest.total], [[ids[2]], 3])
+    })
+
+    test('shows one e-mail with its headers, text and HTML', async () => {
+      const response = await get(`/api/mailbox/${ids[0]}`)
+      assert.equal(response.statusCode, 200)
+      const email = response.json()
+      assert.equal(email.id, ids[0])
+      assert.equal(email.to, 'ann@example.com')
+      assert.equal(email.kind, 'tickets')
+      assert.equal(email.subject, 'Your tickets for <script>alert(1)</script> Dune')
+      assert.match(email.messageId, /^[0-9a-f-]{36}$/)
+      assert.equal(email.sentAt, '2024-05-01T10:00:00.000Z')
+      assert.match(email.text, /Total: +€25\.00/)
+      assert.match(email.html, /^<!doctype html>/)
+    })
+
+    test('an unknown id is a 404, a malformed one or a bad limit a 400', async () => {
+      const unknown = await get(`/api/mailbox/${randomUUID()}`)
+      assert.equal(unknown.statusCode, 404)
+      assert.equal(unknown.json().error.code, 'NOT_FOUND')
+      for (const url of ['/api/mailbox/not-a-uuid', '/api/mailbox?limit=0', '/api/mailbox?limit=many', '/api/mailbox?limit=201', `/api/mailbox?to=${'x'.repeat(321)}`]) {
+        const bad = await get(url)
+        assert.equal(bad.statusCode, 400, url)
+        assert.equal(bad.json().error.code, 'BAD_REQUEST', url)
+      }
+      const page = await get(`/mailbox/${randomUUID()}`)
+      assert.equal(page.statusCode, 404)
+      assert.match(page.headers['content-type'] as string, /^text\/html/)
+      assert.equal((await get('/mailbox/not-a-uuid')).statusCode, 400)
+    })
+
+    test('the mailbox page lists the e-mails, escaped, and filters by address', async () => {
+      const page = await get('/mailbox')
+      assert.equal(page.statusCode, 200)
+      assert.match(page.headers['content-type'] as string, /^text\/html/)
+      for (const id of ids) assert.ok(page.body.includes(`href="/mailbox/${id}"`))
+      assert.ok(page.body.includes('Your tickets for &lt;script&gt;alert(1)&lt;/script&gt; Dune'))
+      assert.doesNotMatch(page.body, /<script>alert/)
+      assert.ok(page.body.indexOf(ids[2]!) < page.body.indexOf(ids[0]!), 'newest first')
+
+      const bo = await get('/mailbox?to=bo%40example.com')
+      assert.equal(bo.statusCode, 200)
+      assert.ok(bo.body.includes(ids[1]!) && bo.body.includes(ids[2]!))
+      assert.ok(!bo.body.includes(ids[0]!))
+      assert.ok(bo.body.includes('value="bo@example.com"'))
+    })
+
+    test('an e-mail page shows its headers and text, and its HTML only inside a sandboxed iframe', async () => {
+      const stored = (await get(`/api/mailbox/${ids[0]}`)).json()
+      const page = await get(`/mailbox/${ids[0]}`)
+      assert.equal(page.statusCode, 200)
+      const iframe = /<iframe\b[^>]*>/.exec(page.body)?.[0] ?? ''
+      assert.match(iframe, /\ssandbox\s/)
+      assert.doesNotMatch(iframe, /allow-/)
+      const srcdoc = /\ssrcdoc="([^"]*)"/.exec(iframe)?.[1]
+      assert.equal(unescapeHtml(srcdoc!), stored.html)
+      assert.doesNotMatch(page.body, /<script>alert/)
+      assert.ok(page.body.includes('&lt;script&gt;alert(1)&lt;/script&gt; Dune'))
+      assert.ok(page.body.includes('ann@example.com'))
+      assert.ok(page.body.includes(stored.messageId))
+      assert.ok(page.body.includes(`POPCORN:${stored.orderId}:2`))
+    })
+  })
+}
