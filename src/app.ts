@@ -5,6 +5,8 @@ import { opsApi } from './contexts/ops/api.ts'
 import type { Bus } from './messaging/bus.ts'
 import type { MessageSession } from './messaging/session.ts'
 import type { Database } from './messaging/sql.ts'
+import formBody from '@fastify/formbody'
+import { registerBrowserSessions } from './web/browser-session.ts'
 import { registerErrorHandling } from './web/error-handler.ts'
 import { registerViews } from './web/views.ts'
 
@@ -24,6 +26,8 @@ export interface AppDeps {
 export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBodyBytes, disableRequestLogging: true, return503OnClosing: true })
   registerErrorHandling(app)
+  registerBrowserSessions(app)
+  await app.register(formBody)
   await registerViews(app)
   app.get('/health', async () => ({ status: 'ok', ...deps.describe() }))
   await app.register(opsApi(deps.bus.errors))

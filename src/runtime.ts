@@ -4,7 +4,6 @@ import { pino, type Logger } from 'pino'
 import { coreMigrations, migrate } from './adapters/db/migrate.ts'
 import { openDatabase } from './adapters/db/open.ts'
 import { createDbQueueTransport } from './adapters/transport/db-queue.ts'
-import { buildApp } from './app.ts'
 import type { Config } from './config.ts'
 import { ConfigError } from './config.ts'
 import { contexts } from './contexts/index.ts'
@@ -13,6 +12,7 @@ import { MessageCatalog } from './messaging/message.ts'
 import { SagaTimeout } from './messaging/saga.ts'
 import type { Database } from './messaging/sql.ts'
 import type { Transport } from './messaging/transport.ts'
+import { startWebNode } from './web/web-node.ts'
 
 /** `start` is the embedded shape (everything in one process); `web` and `worker` are the scale-out roles. */
 export type Role = 'start' | 'web' | 'worker'
@@ -53,15 +53,20 @@ export const startPopcorn = async (config: Config, role: Role, logger: Logger = 
   }
 
   const describe = () => ({ role, instance: instanceId, database: db.kind, transport: transport.kind })
-  const app = role === 'worker' ? undefined : await buildApp({ bus, db, session: bus.session('web'), logger, maxBodyBytes: config.POPCORN_MAX_BODY_BYTES, describe })
-  const url = app ? await app.listen({ port: config.PORT, host: config.HOST }) : undefined
+  const web = role === 'worker' ? undefined : await startWebNode({
+    bus, db, contexts, logger, describe,
+    listen: { port: config.PORT, host: config.HOST },
+    maxBodyBytes: config.POPCORN_MAX_BODY_BYTES,
+    ...(!embedded && { sharedDatabaseUrl: config.POPCORN_DATABASE_URL }),
+  })
+  const url = web?.url
   logger.info({ ...describe(), url }, 'popcorn is running')
 
   return {
     url,
     /** Stop taking work, let what is in hand finish (or return to its queue), then close connections. */
     async stop() {
-      await app?.close()
+      await web?.stop()
       await bus.stop()
       await transport.close()
       await db.close()

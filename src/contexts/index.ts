@@ -6,6 +6,7 @@ import type { BrowserSocket, Realtime } from '../web/realtime.ts'
 import type { MessageDefinition } from '../messaging/message.ts'
 import type { MessageSession } from '../messaging/session.ts'
 import type { Database } from '../messaging/sql.ts'
+import { ordering } from './ordering/index.ts'
 import { notifications } from './notifications/index.ts'
 import { catalog } from './catalog/index.ts'
 
@@ -43,4 +44,4 @@ export interface ContextModule {
 }
 
 /** Every context, in the order their migrations apply. */
-export const contexts: readonly ContextModule[] = [catalog, notifications]
+export const contexts: readonly ContextModule[] = [catalog, ordering, notifications]

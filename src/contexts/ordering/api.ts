@@ -27,6 +27,12 @@ const publicOrder = async (deps: WebDeps, orderId: string) => {
 export const orderingWeb = (deps: WebDeps) => async (app: FastifyInstance) => {
   app.post('/api/orders', async (request, reply) => reply.status(202).send(await placeOrder(deps, request.body, request.browserSession)))
 
+  // The order form without JavaScript: post, then land on the order's page.
+  app.post('/orders', async (request, reply) => {
+    const received = await placeOrder(deps, request.body, request.browserSession)
+    return reply.redirect(received.statusUrl, 303)
+  })
+
   app.get('/api/orders/:orderId', async (request) => publicOrder(deps, parse(idParams, request.params, 'path').orderId))
 
   app.get('/orders/:orderId', async (request, reply) => {

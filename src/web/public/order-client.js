@@ -10,9 +10,9 @@
 
   const describe = (o) => {
     switch (o.outcome) {
-      case 'accepted': return `✅ Accepted: ${plural(o.tickets, 'ticket')}, total ${euro(o.totalCents)}. Your tickets are on their way to your e-mail.`
+      case 'accepted': return `Accepted: ${plural(o.tickets, 'ticket')}, total ${euro(o.totalCents)}. Your tickets are on their way to your e-mail.`
       case 'sold-out': return `Sorry — sold out${o.seatsLeft > 0 ? `: only ${plural(o.seatsLeft, 'seat')} left` : ''}. Nothing was charged.`
-      case 'entered-drawing': return `🎟️ You are entered in the drawing on ${new Date(o.drawingAt).toLocaleString('en-GB', { timeZone: 'Europe/Amsterdam', dateStyle: 'full', timeStyle: 'short' })}.`
+      case 'entered-drawing': return `You are entered in the drawing on ${new Date(o.drawingAt).toLocaleString('en-GB', { timeZone: 'Europe/Amsterdam', dateStyle: 'full', timeStyle: 'short' })}.`
       default: return 'We have an answer for your order.'
     }
   }

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import type { Browser } from 'playwright-core'
+import { launchBrowser } from '../../../test/support/browser.ts'
+import { startPopcornProcess, type PopcornProcess } from '../../../test/support/popcorn-process.ts'
+
+describe('ordering in a browser (embedded shape)', () => {
+  let popcorn: PopcornProcess
+  let url: string
+  let browser: Browser
+  const data = mkdtempSync(join(tmpdir(), 'popcorn-e2e-'))
+  let duneShowtime: string
+
+  before(async () => {
+    popcorn = startPopcornProcess('start', { PORT: '0', POPCORN_DATABASE_URL: data, POPCORN_LOG_LEVEL: 'warn' })
+    url = await popcorn.served
+    browser = await launchBrowser()
+    const dune = await (await fetch(`${url}/api/movies/dune`)).json() as { showtimes: { id: string; ticketType: string }[] }
+    duneShowtime = dune.showtimes.find((s) => s.ticketType === 'regular')!.id
+  })
+  after(async () => {
+    await browser?.close()
+    popcorn?.child.kill('SIGTERM')
+    await popcorn?.exited
+    rmSync(data, { recursive: true, force: true })
+  })
+
+  const orderOnPage = async (email: string, tickets: string) => {
+    const page = await browser.newPage()
+    await page.goto(`${url}/movies/dune?showtime=${duneShowtime}`)
+    await page.selectOption('#order-tickets', tickets)
+    await page.fill('#order-email', email)
+    await page.click('#order-submit')
+    return page
+  }
+
+  test('a person orders tickets and sees the confirmation pushed to the page', { timeout: 60_000 }, async () => {
+    const page = await orderOnPage('ada@example.com', '2')
+    const status = page.locator('#order-status[data-outcome="accepted"]')
+    await status.waitFor({ timeout: 30_000 })
+    assert.match(await status.innerText(), /Accepted: 2 tickets, total €25\.00/)
+    await page.screenshot({ path: join(tmpdir(), 'popcorn-ordered.png'), fullPage: true })
+    await page.close()
+  })
+
+  test('a person orders and closes the page before the answer: the order page shows the outcome', { timeout: 60_000 }, async () => {
+    const page = await orderOnPage('grace@example.com', '3')
+    const follow = page.locator('#order-status a')
+    await follow.waitFor({ timeout: 30_000 })
+    const orderUrl = new URL(await follow.getAttribute('href') ?? '', url).toString()
+    await page.close()
+
+    const later = await browser.newPage()
+    await later.goto(orderUrl)
+    const accepted = later.locator('.order-state.accepted')
+    await accepted.waitFor({ timeout: 30_000 }) // pushed or polled, whichever comes first; or already there
+    assert.match(await accepted.innerText(), /Accepted: 3 tickets, total €37\.50/)
+    await later.close()
+  })
+
+  test('the mailbox shows the ticket e-mail, with a QR code per ticket', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage()
+    for (let attempt = 0; attempt < 60; attempt++) {
+      await page.goto(`${url}/mailbox?to=grace@example.com`)
+      if (await page.getByText('Your tickets for Dune').count()) break
+      await page.waitForTimeout(500)
+    }
+    await page.getByText('Your tickets for Dune').first().click()
+    const email = page.frameLocator('iframe')
+    await email.locator('img').first().waitFor({ timeout: 10_000 })
+    assert.equal(await email.locator('img[alt*="QR"], img').count() >= 3, true)
+    await page.screenshot({ path: join(tmpdir(), 'popcorn-mailbox.png'), fullPage: true })
+    await page.close()
+  })
+})

@@ -1,0 +1,48 @@
+import type { Logger } from 'pino'
+import { createSocketServer } from '../adapters/realtime/socket-io.ts'
+import { buildApp } from '../app.ts'
+import type { ContextModule } from '../contexts/index.ts'
+import type { Bus } from '../messaging/bus.ts'
+import { defineEndpoint } from '../messaging/endpoint.ts'
+import type { Database } from '../messaging/sql.ts'
+import { attachBrowserSessions, type Realtime } from './realtime.ts'
+
+export interface WebNodeOptions {
+  readonly bus: Bus
+  readonly db: Database
+  readonly contexts: readonly ContextModule[]
+  readonly logger: Logger
+  readonly listen: { readonly port: number; readonly host: string }
+  readonly maxBodyBytes: number
+  /** PostgreSQL, when web nodes share one: the socket adapter reaches the browsers the other nodes hold. */
+  readonly sharedDatabaseUrl?: string
+  readonly describe: () => Record<string, unknown>
+}
+
+/**
+ * A web node: pages and routes, browsers' sockets, and its own queue (`web.<instance>`) where the replies to what
+ * it sent arrive, to be pushed to the browser session that asked — on this node or, through the adapter, another.
+ */
+export const startWebNode = async (options: WebNodeOptions) => {
+  let sockets: Realtime | undefined
+  const realtime: Realtime = { toSession: (browserSession, event, data) => sockets?.toSession(browserSession, event, data) }
+  const web = await options.bus.start(defineEndpoint({
+    name: 'web',
+    perInstance: true,
+    handlers: options.contexts.flatMap((context) => context.webHandlers?.({ realtime }) ?? []),
+  }))
+  const deps = { db: options.db, session: web.session }
+  const app = await buildApp({ bus: options.bus, ...deps, logger: options.logger, maxBodyBytes: options.maxBodyBytes, describe: options.describe, contexts: options.contexts })
+  const server = await createSocketServer(app.server, { logger: options.logger, ...(options.sharedDatabaseUrl && { databaseUrl: options.sharedDatabaseUrl }) })
+  sockets = attachBrowserSessions(server.io, (client) => {
+    for (const context of options.contexts) context.socket?.(deps)(client)
+  })
+  const url = await app.listen(options.listen)
+  return {
+    url,
+    async stop() {
+      await server.close()
+      await app.close()
+    },
+  }
+}
