@@ -15,7 +15,7 @@ const main = async () => {
     process.exit(2)
   }
   const running = await startPopcorn(loadConfig(), role)
-  if (running.url) console.log(`Popcorn (${role}) is serving ${running.url}`)
+  console.log(running.url ? `Popcorn (${role}) is running and serving ${running.url}` : `Popcorn (${role}) is running`)
   let stopping = false
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import { handlersOf, queueOf, subscribedEvents, type EndpointDefinition } from './endpoint.ts'
+import { handlersOf, partitionQueuesOf, queueOf, subscribedEvents, type EndpointDefinition } from './endpoint.ts'
 import { errorQueue } from './failed-messages.ts'
 import type { MessageCatalog } from './message.ts'
 import type { OutgoingLimits } from './outgoing.ts'
@@ -49,27 +49,35 @@ export const createBus = (options: BusOptions) => {
       const queue = queueOf(definition, options.instanceId)
       const handlers = handlersOf(definition, queue)
       for (const type of handlers.keys()) catalog.get(type) // every handled type must be declared
+      const partitions = partitionQueuesOf(definition, queue)
+      const endpointLogger = logger.child({ endpoint: definition.name })
+      const consumeFrom = async (spec: EndpointSpec, concurrency: number) => {
+        await transport.declare(spec)
+        // Replies to what a partition's handlers send come to the endpoint's own queue, not to the partition.
+        const deps = { db, transport, catalog, endpoint: { name: definition.name, queue: spec.queue, replyTo: queue }, handlers, policy, limits, logger: endpointLogger, clock }
+        const consumer = await transport.consume(spec.queue, async (delivery) => {
+          try {
+            await processDelivery(deps, delivery)
+          } catch (error) {
+            // Could not even record the outcome (the database is gone?): give it back for another try.
+            deps.logger.error({ err: error }, 'delivery not settled; releasing it')
+            await delivery.release().catch(() => {})
+          }
+        }, { concurrency })
+        running.push({ spec, consumer })
+      }
       const spec: EndpointSpec = { queue, events: subscribedEvents(definition, queue), temporary: definition.perInstance ?? false }
-      await transport.declare(spec)
-      const deps = { db, transport, catalog, endpoint: { name: definition.name, queue }, handlers, policy, limits, logger: logger.child({ endpoint: definition.name }), clock }
-      const consumer = await transport.consume(queue, async (delivery) => {
-        try {
-          await processDelivery(deps, delivery)
-        } catch (error) {
-          // Could not even record the outcome (the database is gone?): give it back for another try.
-          deps.logger.error({ err: error }, 'delivery not settled; releasing it')
-          await delivery.release().catch(() => {})
-        }
-      }, { concurrency: options.concurrency ?? 8 })
-      running.push({ spec, consumer })
-      logger.info({ endpoint: definition.name, queue, events: spec.events }, 'endpoint started')
+      await consumeFrom(spec, options.concurrency ?? 8)
+      // One message at a time per partition, in one process at a time: a partition's keys are never handled at once.
+      for (const partition of partitions) await consumeFrom({ queue: partition, events: [], temporary: false, singleActiveConsumer: true }, 1)
+      logger.info({ endpoint: definition.name, queue, events: spec.events, partitions: partitions.length }, 'endpoint started')
       return { name: definition.name, queue, session: sessionFor(definition.name, queue) }
     },
 
     /** A session for sending only: what it sends carries no reply-to, so nothing waits on a queue nobody reads. */
     session: (name: string) => sessionFor(name),
 
-    /** Stops taking messages; what is in hand finishes or goes back to its queue. Temporary queues are removed. */
+    /** Stops taking messages (partitions included); what is in hand finishes or goes back to its queue. Temporary queues are removed. */
     async stop() {
       for (const { spec, consumer } of running.splice(0).reverse()) {
         await consumer.stop()

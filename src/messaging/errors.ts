@@ -26,6 +26,10 @@ export const wrongIntent = (type: string, reason: string) => new MessagingError(
 export const noHandler = (type: string, endpoint: string) =>
   new MessagingError('NO_HANDLER', `endpoint "${endpoint}" has no handler for "${type}"`)
 
+/** An endpoint set up so that some of its messages would never reach it, or reach it unserialised. Found at start. */
+export const misconfiguredEndpoint = (endpoint: string, reason: string) =>
+  new MessagingError('MISCONFIGURED_ENDPOINT', `endpoint "${endpoint}": ${reason}`)
+
 export class SagaConcurrencyError extends MessagingError {
   constructor(saga: string, correlationId: string) {
     super('SAGA_CONCURRENCY', `saga ${saga}/${correlationId} was changed by another handler; retrying`)

@@ -3,12 +3,23 @@ import { unknownMessageType } from './errors.ts'
 
 export type MessageKind = 'command' | 'event' | 'reply'
 
+/**
+ * A command split over `count` queues of its owner by a key of its data: commands with one key go to one queue,
+ * whose single active consumer handles them one at a time (one writer per showtime).
+ */
+export interface Partitions<Data = unknown> {
+  readonly count: number
+  // A method, not a property: a definition typed by its schema's data still fits `MessageDefinition`.
+  key(data: Data): string
+}
+
 /** A message type: its name, its kind and its schema. Commands name the endpoint that owns (handles) them. */
 export interface MessageDefinition<Type extends string = string, Schema extends z.ZodType = z.ZodType> {
   readonly type: Type
   readonly kind: MessageKind
   readonly schema: Schema
   readonly owner?: string
+  readonly partitions?: Partitions<z.infer<Schema>>
 }
 
 export type DataOf<D extends MessageDefinition> = z.infer<D['schema']>
@@ -17,7 +28,14 @@ export const defineCommand = <Type extends string, Schema extends z.ZodType>(
   type: Type,
   owner: string,
   schema: Schema,
-): MessageDefinition<Type, Schema> => ({ type, kind: 'command', owner, schema })
+  options?: { readonly partitions: Partitions<z.infer<Schema>> },
+): MessageDefinition<Type, Schema> => {
+  const partitions = options?.partitions
+  if (partitions && !(Number.isInteger(partitions.count) && partitions.count >= 1)) {
+    throw new Error(`command "${type}": partitions.count must be a positive integer, got ${partitions.count}`)
+  }
+  return { type, kind: 'command', owner, schema, ...(partitions && { partitions }) }
+}
 
 export const defineEvent = <Type extends string, Schema extends z.ZodType>(
   type: Type,

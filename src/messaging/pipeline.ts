@@ -15,7 +15,8 @@ export interface PipelineDeps {
   readonly db: Database
   readonly transport: Transport
   readonly catalog: MessageCatalog
-  readonly endpoint: { readonly name: string; readonly queue: string }
+  /** The queue consumed (inbox, retries and the error queue are per queue) and where replies to its sends come. */
+  readonly endpoint: { readonly name: string; readonly queue: string; readonly replyTo: string }
   readonly handlers: ReadonlyMap<string, readonly Handle[]>
   readonly policy: RecoverabilityPolicy
   readonly limits: OutgoingLimits
@@ -43,7 +44,7 @@ const read = (deps: PipelineDeps, delivery: Delivery): Readable => {
 /** One attempt: inbox, handlers, outgoing messages and settling the delivery commit in one transaction. */
 const handleOnce = async (deps: PipelineDeps, delivery: Delivery, { headers, data }: Readable) => {
   const now = deps.clock()
-  const out = new OutgoingBuffer(deps.limits, now, { endpoint: deps.endpoint.name, replyTo: deps.endpoint.queue }, headers)
+  const out = new OutgoingBuffer(deps.limits, now, { endpoint: deps.endpoint.name, replyTo: deps.endpoint.replyTo }, headers)
   const flush = await deps.db.transaction(async (tx) => {
     // Keyed by queue: each web node has its own copy of an event, and each must handle it.
     if (await recordHandled(tx, deps.endpoint.queue, headers.messageId)) {

@@ -18,6 +18,11 @@ export interface EndpointSpec {
   readonly events: readonly string[]
   /** A per-process queue (a web node's replies): removed when the process stops, never durable. */
   readonly temporary: boolean
+  /**
+   * One consumer at a time across every process takes messages from this queue; another takes over when it stops or
+   * dies (RabbitMQ: x-single-active-consumer; the database queue: a lease in messaging.queue_owners).
+   */
+  readonly singleActiveConsumer?: boolean
 }
 
 /** One message handed to a consumer. Settle it exactly one way. */

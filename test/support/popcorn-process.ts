@@ -25,7 +25,7 @@ export const startPopcornProcess = (role: 'start' | 'web' | 'worker', env: Recor
     child.on('close', (code, signal) => resolve({ code, signal, output }))) // close: after stdout and stderr are drained
   const served = new Promise<string>((resolve, reject) => {
     lines.on('line', (line) => {
-      const match = /is serving (http:\/\/\S+)/.exec(line)
+      const match = /serving (http:\/\/\S+)/.exec(line)
       if (match) resolve(match[1]!)
     })
     void exited.then((e) => reject(new Error(`popcorn ${role} exited (${e.code ?? e.signal}) before serving:\n${e.output}`)))
@@ -33,7 +33,7 @@ export const startPopcornProcess = (role: 'start' | 'web' | 'worker', env: Recor
   const running = new Promise<void>((resolve, reject) => {
     lines.on('line', (line) => {
       output += `${line}\n`
-      if (line.includes('popcorn is running')) resolve()
+      if (/^Popcorn \(\w+\) is running/.test(line)) resolve()
     })
     void exited.then((e) => reject(new Error(`popcorn ${role} exited (${e.code ?? e.signal}) before running:\n${e.output}`)))
   })

@@ -2,8 +2,38 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { eventually } from '../../../test/support/eventually.ts'
 import { testLogger } from '../../../test/support/logger.ts'
-import { shapes } from '../../../test/support/shapes.ts'
+import { shapes, type World } from '../../../test/support/shapes.ts'
+import type { Delivery, EndpointSpec, Transport } from '../../messaging/transport.ts'
 import { createDbQueueTransport } from './db-queue.ts'
+
+const solo: EndpointSpec = { queue: 'solo', events: [], temporary: false, singleActiveConsumer: true }
+
+/** Consumers of one single-active-consumer queue, as if in several processes: who got what, and how many at once. */
+const soloConsumers = (world: World) => {
+  const received: { by: string; body: string }[] = []
+  const inHand = new Map<string, number>()
+  let mostConsumersAtOnce = 0
+  const consume = async (transport: Transport, by: string) => {
+    await transport.declare(solo)
+    return transport.consume(solo.queue, async (delivery: Delivery) => {
+      inHand.set(by, (inHand.get(by) ?? 0) + 1)
+      mostConsumersAtOnce = Math.max(mostConsumersAtOnce, [...inHand.values()].filter((n) => n > 0).length)
+      await new Promise((resolve) => setTimeout(resolve, 5)) // no database transaction held: PGlite cannot serialise this
+      received.push({ by, body: delivery.raw.body })
+      inHand.set(by, inHand.get(by)! - 1)
+      await world.db.transaction((tx) => delivery.completeWithin(tx))
+      await delivery.ack()
+    }, { concurrency: 4 }) // one consumer at a time, not one message: the bus asks for concurrency 1 on partitions
+  }
+  const send = async (...bodies: string[]) => {
+    const flush = await world.db.transaction((tx) => world.transport.enqueue(tx, bodies.map((body) => ({
+      destination: { queue: solo.queue }, messageId: crypto.randomUUID(), message: { headers: {}, body },
+    }))))
+    await flush()
+  }
+  const by = (bodies: string[]) => bodies.map((body) => received.filter((r) => r.body === body).map((r) => r.by).join())
+  return { consume, send, by, received, mostConsumersAtOnce: () => mostConsumersAtOnce }
+}
 
 for (const shape of shapes.filter((s) => s.name.includes('database queue'))) {
   describe(`the database queue on ${shape.name}`, () => {
@@ -24,6 +54,50 @@ for (const shape of shapes.filter((s) => s.name.includes('database queue'))) {
           assert.equal((await world.db.query(`select 1 from messaging.queue where queue = 'web.gone'`)).rowCount, 0)
         })
       } finally {
+        await world.destroy()
+      }
+    })
+
+    test('a single-active-consumer queue is consumed by one consumer at a time; the next takes over when it stops', async () => {
+      const world = await shape.create()
+      // A lease far longer than the test may wait: a takeover within it comes from the owner giving up its row.
+      const processes = await Promise.all([1, 2].map(() => createDbQueueTransport(world.db, { logger: testLogger, leaseMs: 60_000, pollMs: 100 })))
+      try {
+        const queue = soloConsumers(world)
+        const first = await queue.consume(processes[0]!, 'first')
+        await eventually(async () => assert.equal((await world.db.query('select 1 from messaging.queue_owners')).rowCount, 1))
+        await queue.consume(processes[1]!, 'second')
+
+        await queue.send('m1', 'm2', 'm3', 'm4', 'm5')
+        await eventually(() => assert.deepEqual(queue.by(['m1', 'm2', 'm3', 'm4', 'm5']), ['first', 'first', 'first', 'first', 'first']))
+
+        await first.stop()
+        await queue.send('m6', 'm7', 'm8')
+        await eventually(() => assert.deepEqual(queue.by(['m6', 'm7', 'm8']), ['second', 'second', 'second']))
+        assert.equal(queue.mostConsumersAtOnce(), 1)
+      } finally {
+        for (const transport of processes) await transport.close()
+        await world.destroy()
+      }
+    })
+
+    test("a single-active-consumer queue whose owner died is taken over when the owner's lease runs out", async () => {
+      const world = await shape.create()
+      const transport = await createDbQueueTransport(world.db, { logger: testLogger, leaseMs: 600, pollMs: 100 })
+      try {
+        await world.db.query(`insert into messaging.queue_owners (queue, owner, expires_at) values ('solo', 'a process that died', now() + interval '2 seconds')`)
+        const queue = soloConsumers(world)
+        await queue.consume(transport, 'heir')
+        await queue.send('m1')
+        await new Promise((resolve) => setTimeout(resolve, 500))
+        assert.deepEqual(queue.received, [], 'nothing is taken while the lease of the owner lasts')
+
+        await eventually(() => assert.deepEqual(queue.by(['m1']), ['heir']))
+        const owners = (await world.db.query<{ owner: string }>('select owner from messaging.queue_owners')).rows
+        assert.equal(owners.length, 1)
+        assert.notEqual(owners[0]!.owner, 'a process that died')
+      } finally {
+        await transport.close()
         await world.destroy()
       }
     })

@@ -1,12 +1,16 @@
 import type { Logger } from 'pino'
 import type { Database, Sql } from '../../messaging/sql.ts'
 import { noFlush, type ConsumeOptions, type Consumer, type Delivery, type EndpointSpec, type Outgoing, type Transport } from '../../messaging/transport.ts'
+import { ownerLeft, queueOwner } from './db-queue/queue-owner.ts'
 
 const CHANNEL = 'popcorn_queue'
 
 export interface DbQueueOptions {
   readonly logger: Logger
-  /** How long a claimed message stays invisible to others; a consumer killed mid-message is redelivered after it. */
+  /**
+   * How long a claimed message stays invisible to others (a consumer killed mid-message is redelivered after it),
+   * and how long a single active consumer's ownership of its queue lasts unless renewed.
+   */
   readonly leaseMs?: number
   /** A safety net only: consumers wake on NOTIFY, and on the due time of the next delayed message. */
   readonly pollMs?: number
@@ -41,9 +45,13 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
   const pollMs = options.pollMs ?? 1_000
   const consumers = new Set<Consumer>()
   const temporary = new Set<string>()
+  const singleActive = new Set<string>()
   const ttlMs = Math.max(3 * pollMs, leaseMs)
-  // One process owns a PGlite database: whatever is still leased was leased by a process that is gone.
-  if (db.exclusive) await db.query('update messaging.queue set locked_until = null where locked_until is not null')
+  // One process owns a PGlite database: whatever is still leased (messages, queues) was leased by a process that is gone.
+  if (db.exclusive) {
+    await db.query('update messaging.queue set locked_until = null where locked_until is not null')
+    await db.query('delete from messaging.queue_owners')
+  }
 
   const keepAlive = (sql: Sql, queues: readonly string[]) =>
     sql.query(
@@ -88,7 +96,30 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
     let signalled = false
     let wake = () => {}
     const signal = () => { signalled = true; wake() }
-    const unlisten = await db.listen(CHANNEL, (payload) => payload === queue && signal())
+    const owner = singleActive.has(queue) ? queueOwner(db, queue, leaseMs, CHANNEL) : undefined
+    let owned = false
+    // New messages wake the consumer that may take them; the owner leaving wakes those waiting to take over.
+    const unlisten = await db.listen(CHANNEL, (payload) => {
+      if (payload === queue ? !owner || owner.holds() : owner && payload === ownerLeft(queue) && !owner.holds()) signal()
+    })
+    const pause = (ms: number) => new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms)
+      wake = () => { clearTimeout(timer); resolve() }
+    }).finally(() => { wake = () => {} })
+
+    /** A single active consumer takes messages only while it owns the queue. */
+    const ownsQueue = async (it: NonNullable<typeof owner>) => {
+      const owns = await it.claim().catch((error: unknown) => {
+        options.logger.error({ err: error, queue }, 'could not claim or renew ownership of the queue')
+        return false
+      })
+      if (owns !== owned) {
+        if (owns) options.logger.info({ queue }, 'now the single active consumer of the queue')
+        else options.logger.warn({ queue }, 'no longer the active consumer of the queue: another took it over when the lease ran out')
+      }
+      owned = owns
+      return owns
+    }
 
     const deliveryOf = (row: Row): Delivery => ({
       raw: { headers: row.headers, body: row.body },
@@ -101,6 +132,10 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
     const loop = async () => {
       while (!stopped) {
         signalled = false
+        if (owner && !(await ownsQueue(owner))) {
+          if (!signalled && !stopped) await pause(owner.retryMs)
+          continue
+        }
         const room = concurrency - inFlight.size
         let claimed = 0
         if (room > 0) {
@@ -118,11 +153,7 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
         if (signalled || stopped) continue
         const waitMs = claimed === 0 && inFlight.size === 0 ? await msUntilNext(queue).catch(() => pollMs) : pollMs
         if (signalled || stopped) continue
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, waitMs)
-          wake = () => { clearTimeout(timer); resolve() }
-        })
-        wake = () => {}
+        await pause(owner ? Math.min(waitMs, owner.retryMs) : waitMs) // the owner renews its lease in time
       }
     }
     const running = loop()
@@ -132,6 +163,7 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
         wake()
         await running
         await Promise.allSettled([...inFlight])
+        await owner?.release().catch((error: unknown) => options.logger.warn({ err: error, queue }, 'could not give up the queue; another consumer takes it when the lease runs out'))
         await unlisten()
         consumers.delete(consumer)
       },
@@ -151,6 +183,7 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
         if (spec.temporary) await keepAlive(tx, [spec.queue])
       })
       if (spec.temporary) temporary.add(spec.queue)
+      if (spec.singleActiveConsumer) singleActive.add(spec.queue)
     },
     async enqueue(tx, messages) {
       const woken = new Set<string>()

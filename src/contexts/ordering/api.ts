@@ -3,10 +3,11 @@ import { z } from 'zod'
 import { HttpError, parse } from '../../web/errors.ts'
 import type { BrowserSocket } from '../../web/realtime.ts'
 import type { WebDeps } from '../index.ts'
-import { orderById, ordersOfSession } from './orders.ts'
+import { orderById, ordersOfSession, showtimeById } from './orders.ts'
 import { placeOrder } from './place-order.ts'
 
 const idParams = z.object({ orderId: z.uuid('an order id is a uuid') })
+const showtimeParams = z.object({ showtimeId: z.string().min(1).max(80) })
 const resumeRequest = z.object({ orderIds: z.array(z.uuid()).max(50) })
 
 type Ack = (answer: unknown) => void
@@ -31,6 +32,14 @@ export const orderingWeb = (deps: WebDeps) => async (app: FastifyInstance) => {
   app.post('/orders', async (request, reply) => {
     const received = await placeOrder(deps, request.body, request.browserSession)
     return reply.redirect(received.statusUrl, 303)
+  })
+
+  /** Seats left as ordering last decided: a moment old, never a promise — the order decides. */
+  app.get('/api/showtimes/:showtimeId/seats', async (request) => {
+    const { showtimeId } = parse(showtimeParams, request.params, 'path')
+    const showtime = await showtimeById(deps.db, showtimeId)
+    if (!showtime) throw new HttpError('NOT_FOUND', `no showtime "${showtimeId}" is open for orders`)
+    return { showtimeId, capacity: showtime.capacity, seatsLeft: showtime.seatsLeft }
   })
 
   app.get('/api/orders/:orderId', async (request) => publicOrder(deps, parse(idParams, request.params, 'path').orderId))

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defineCommand } from '../../messaging/message.ts'
+import { seatWriters } from './messages.ts'
 
 /** Ordering's own commands, not part of its public contract: every write to a seat stream goes through one. */
 export const OpenShowtime = defineCommand('ordering.OpenShowtime', 'ordering', z.object({
@@ -12,4 +13,4 @@ export const OpenShowtime = defineCommand('ordering.OpenShowtime', 'ordering', z
   priceCents: z.number().int().min(0),
   drawingAt: z.iso.datetime({ offset: true }).nullable(),
   capacity: z.number().int().min(1),
-}))
+}), { partitions: seatWriters })

@@ -1,9 +1,11 @@
 import { defineEndpoint } from '../../messaging/endpoint.ts'
+import { seatWriters } from './messages.ts'
 import { openShowtime } from './handlers/open-showtime.handler.ts'
 import { showtimeScheduled } from './handlers/showtime-scheduled.handler.ts'
 import { submitOrder } from './handlers/submit-order.handler.ts'
 
 export const orderingEndpoint = defineEndpoint({
   name: 'ordering',
+  partitions: seatWriters.count,
   handlers: [showtimeScheduled, openShowtime, submitOrder],
 })

@@ -5,6 +5,12 @@ import { defineCommand, defineEvent, defineReply } from '../../messaging/message
 
 export const maxTicketsPerOrder = 10
 
+/**
+ * Every write to a showtime's seats goes through one of ordering's partition queues, chosen by showtime id: one
+ * active consumer per partition across all worker processes decides that showtime's orders one at a time.
+ */
+export const seatWriters = { count: 8, key: (data: { showtimeId: string }) => data.showtimeId }
+
 const orderId = z.uuid()
 const showtimeId = z.string().min(1).max(80)
 
@@ -13,7 +19,7 @@ export const SubmitOrder = defineCommand('ordering.SubmitOrder', 'ordering', z.o
   showtimeId,
   tickets: z.number().int().min(1).max(maxTicketsPerOrder),
   email: z.email().max(200),
-}))
+}), { partitions: seatWriters })
 
 /** The answer pushed to the browser that asked (and kept: /orders/:id shows it too). */
 export const OrderOutcome = defineReply('ordering.OrderOutcome', z.discriminatedUnion('outcome', [

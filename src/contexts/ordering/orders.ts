@@ -22,6 +22,7 @@ export interface ShowtimeRow {
   readonly ticketType: string
   readonly priceCents: number
   readonly drawingAt: string | null
+  readonly capacity: number
   readonly seatsLeft: number
 }
 
@@ -48,7 +49,7 @@ export const recordOutcome = (sql: Sql, orderId: string, status: OrderStatus, ou
 export const showtimeById = async (sql: Sql, showtimeId: string): Promise<ShowtimeRow | undefined> =>
   (await sql.query<ShowtimeRow>(
     `select showtime_id as "showtimeId", movie_title as "movieTitle", theater_name as "theaterName", starts_at as "startsAt",
-            ticket_type as "ticketType", price_cents as "priceCents", drawing_at as "drawingAt", seats_left as "seatsLeft"
+            ticket_type as "ticketType", price_cents as "priceCents", drawing_at as "drawingAt", capacity, seats_left as "seatsLeft"
      from ordering.showtimes where showtime_id = $1`, [showtimeId])).rows[0]
 
 /** Keeps the web's view of a showtime in step with its stream; written only by the showtime's writer. */

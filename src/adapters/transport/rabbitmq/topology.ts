@@ -46,6 +46,8 @@ export const createTopology = (names: Names, deliveryLimit: number) => {
           // Keep a message in its queue until the error queue has it, rather than lose it on the way.
           'x-dead-letter-strategy': 'at-least-once',
           'x-overflow': 'reject-publish',
+          // One consumer at a time gets messages; RabbitMQ hands over to the next when it cancels or its connection dies.
+          ...(spec.singleActiveConsumer && { 'x-single-active-consumer': true }),
         },
       })
     }

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto'
+import { io, type Socket } from 'socket.io-client'
+
+export interface Order {
+  readonly showtimeId: string
+  readonly tickets: number
+  readonly email: string
+  readonly orderId?: string
+}
+
+/** One of a browser's sockets, with the outcomes pushed to it, by order id and how often. */
+export interface ShopperSocket {
+  readonly socket: Socket
+  readonly outcomes: Map<string, { outcome: string; count: number }>
+  submit(order: Order): Promise<{ ok: boolean; orderId?: string; error?: { code: string } }>
+}
+
+/** A browser as the server sees it: a session cookie, and any number of sockets that join that session's room. */
+export const shopper = () => {
+  const cookie = `popcorn_session=${randomUUID()}`
+  const sockets: Socket[] = []
+  return {
+    cookie,
+    connect: (url: string) =>
+      new Promise<ShopperSocket>((resolve, reject) => {
+        const socket = io(url, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: true })
+        const outcomes = new Map<string, { outcome: string; count: number }>()
+        socket.on('order:outcome', (o: { orderId: string; outcome: string }) =>
+          outcomes.set(o.orderId, { outcome: o.outcome, count: (outcomes.get(o.orderId)?.count ?? 0) + 1 }))
+        socket.once('connect', () => resolve({ socket, outcomes, submit: (order) => socket.timeout(30_000).emitWithAck('order:submit', order) }))
+        socket.once('connect_error', reject)
+        sockets.push(socket)
+      }),
+    /** Orders over HTTP, as the fallback (and a script) would. */
+    async order(url: string, order: Order): Promise<{ status: number; orderId?: string }> {
+      const response = await fetch(`${url}/api/orders`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(order) })
+      const body = (await response.json()) as { orderId?: string }
+      return { status: response.status, ...(body.orderId && { orderId: body.orderId }) }
+    },
+    close: () => sockets.forEach((socket) => socket.close()),
+  }
+}
+
+export type Shopper = ReturnType<typeof shopper>
