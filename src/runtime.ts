@@ -8,6 +8,7 @@ import type { Config } from './config.ts'
 import { ConfigError } from './config.ts'
 import { contexts } from './contexts/index.ts'
 import { createBus } from './messaging/bus.ts'
+import { pruneInbox } from './messaging/inbox.ts'
 import { MessageCatalog } from './messaging/message.ts'
 import { SagaTimeout } from './messaging/saga.ts'
 import type { Database } from './messaging/sql.ts'
@@ -16,6 +17,8 @@ import { startWebNode } from './web/web-node.ts'
 
 /** `start` is the embedded shape (everything in one process); `web` and `worker` are the scale-out roles. */
 export type Role = 'start' | 'web' | 'worker'
+
+const inboxKeepsHours = 7 * 24
 
 export interface Running {
   readonly url?: string
@@ -51,6 +54,10 @@ export const startPopcorn = async (config: Config, role: Role, logger: Logger = 
     // After every endpoint is subscribed, so that what a context publishes at start (the catalog's seed) reaches them.
     for (const context of contexts) await context.onStart?.({ db, session: bus.session(context.name) })
   }
+  // Duplicates come within minutes (a redelivery, a sweeper catching up); a week of handled ids is ample.
+  const pruning = role === 'web' ? undefined : setInterval(() => {
+    pruneInbox(db, inboxKeepsHours).then((n) => n && logger.info({ pruned: n }, 'old inbox entries pruned'), (error) => logger.warn({ err: error }, 'inbox pruning failed'))
+  }, 3_600_000).unref()
 
   const describe = () => ({ role, instance: instanceId, database: db.kind, transport: transport.kind })
   const web = role === 'worker' ? undefined : await startWebNode({
@@ -66,6 +73,7 @@ export const startPopcorn = async (config: Config, role: Role, logger: Logger = 
     url,
     /** Stop taking work, let what is in hand finish (or return to its queue), then close connections. */
     async stop() {
+      clearInterval(pruning)
       await web?.stop()
       await bus.stop()
       await transport.close()
