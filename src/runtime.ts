@@ -3,6 +3,7 @@ import { hostname } from 'node:os'
 import { pino, type Logger } from 'pino'
 import { coreMigrations, migrate } from './adapters/db/migrate.ts'
 import { openDatabase } from './adapters/db/open.ts'
+import { realtimeMigrations } from './adapters/realtime/socket-io.ts'
 import { createDbQueueTransport } from './adapters/transport/db-queue.ts'
 import type { Config } from './config.ts'
 import { ConfigError } from './config.ts'
@@ -38,7 +39,7 @@ export const startPopcorn = async (config: Config, role: Role, logger: Logger = 
     throw new ConfigError(`"popcorn ${role}" is the scale-out shape: several processes share one database, so set POPCORN_DATABASE_URL=postgres://… (PGlite belongs to one process; use "npm start" for it)`)
   }
   const db = await openDatabase(config.POPCORN_DATABASE_URL)
-  const applied = await migrate(db, [coreMigrations, ...contexts.flatMap((c) => (c.migrations ? [c.migrations] : []))])
+  const applied = await migrate(db, [coreMigrations, realtimeMigrations, ...contexts.flatMap((c) => (c.migrations ? [c.migrations] : []))])
   if (applied.length) logger.info({ applied }, 'migrations applied')
   const transport = await openTransport(config, db, logger, role)
   const catalog = new MessageCatalog([SagaTimeout, ...contexts.flatMap((c) => c.messages)])

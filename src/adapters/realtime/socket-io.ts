@@ -1,8 +1,13 @@
 import type { Server as HttpServer } from 'node:http'
+import { fileURLToPath } from 'node:url'
 import { createAdapter } from '@socket.io/postgres-adapter'
 import pg from 'pg'
 import type { Logger } from 'pino'
 import { Server } from 'socket.io'
+import type { MigrationSource } from '../db/migrate.ts'
+
+/** The adapter's table (socket_io_attachments), applied with every other migration under one lock. */
+export const realtimeMigrations: MigrationSource = { owner: 'realtime', dir: fileURLToPath(new URL('./migrations', import.meta.url)) }
 
 /**
  * Socket.IO on the web server. In the scale-out shape a PostgreSQL-backed adapter carries a room's events to
@@ -18,7 +23,6 @@ export const createSocketServer = async (server: HttpServer, options: { database
   if (options.databaseUrl) {
     pool = new pg.Pool({ connectionString: options.databaseUrl, max: 3 })
     pool.on('error', (error) => options.logger.warn({ err: error }, 'socket adapter connection error'))
-    await pool.query(`create table if not exists socket_io_attachments (id bigserial unique, created_at timestamptz default now(), payload bytea)`)
     io.adapter(createAdapter(pool, { errorHandler: (error) => options.logger.warn({ err: error }, 'socket adapter error') }))
   }
   return {

@@ -85,7 +85,7 @@ for (const shape of shapes.filter((s) => s.name.includes('database queue'))) {
       const world = await shape.create()
       const transport = await createDbQueueTransport(world.db, { logger: testLogger, leaseMs: 600, pollMs: 100 })
       try {
-        await world.db.query(`insert into messaging.queue_owners (queue, owner, expires_at) values ('solo', 'a process that died', now() + interval '2 seconds')`)
+        await world.db.query(`insert into messaging.queue_owners (queue, owner, expires_at) values ('solo', 'a process that died', now() + interval '5 seconds')`)
         const queue = soloConsumers(world)
         await queue.consume(transport, 'heir')
         await queue.send('m1')
@@ -105,9 +105,10 @@ for (const shape of shapes.filter((s) => s.name.includes('database queue'))) {
     test('a live temporary queue is kept alive past its time to live', async () => {
       const world = await shape.create()
       try {
-        const alive = await createDbQueueTransport(world.db, { logger: testLogger, leaseMs: 600, pollMs: 100 })
+        // Time to live 1.5 s, renewed every 0.5 s: only a stall of a second could let it lapse while alive.
+        const alive = await createDbQueueTransport(world.db, { logger: testLogger, leaseMs: 1_500, pollMs: 100 })
         await alive.declare({ queue: 'web.here', events: ['test.Happened'], temporary: true })
-        await new Promise((resolve) => setTimeout(resolve, 2_000))
+        await new Promise((resolve) => setTimeout(resolve, 4_000))
         assert.equal((await world.db.query(`select 1 from messaging.subscriptions where queue = 'web.here'`)).rowCount, 1)
         await alive.remove({ queue: 'web.here', events: [], temporary: true })
         assert.equal((await world.db.query(`select 1 from messaging.temporary_queues`)).rowCount, 0)

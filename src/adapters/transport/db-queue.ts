@@ -83,6 +83,16 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
       [queue, limit, leaseMs],
     )
 
+  // One LISTEN connection for all of this transport's consumers (ordering alone runs nine), not one each.
+  const listeners = new Set<(payload: string) => void>()
+  let listening: Promise<() => Promise<void>> | undefined
+  const listen = async (listener: (payload: string) => void) => {
+    listening ??= db.listen(CHANNEL, (payload) => { for (const notify of listeners) notify(payload) })
+    await listening
+    listeners.add(listener)
+    return async () => void listeners.delete(listener)
+  }
+
   const msUntilNext = async (queue: string) => {
     const next = (await db.query<{ ms: number | null }>(
       `select extract(epoch from min(greatest(visible_at, coalesce(locked_until, visible_at))) - now()) * 1000 as ms
@@ -99,7 +109,7 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
     const owner = singleActive.has(queue) ? queueOwner(db, queue, leaseMs, CHANNEL) : undefined
     let owned = false
     // New messages wake the consumer that may take them; the owner leaving wakes those waiting to take over.
-    const unlisten = await db.listen(CHANNEL, (payload) => {
+    const unlisten = await listen((payload) => {
       if (payload === queue ? !owner || owner.holds() : owner && payload === ownerLeft(queue) && !owner.holds()) signal()
     })
     const pause = (ms: number) => new Promise<void>((resolve) => {
@@ -203,6 +213,9 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
     async close() {
       clearInterval(housekeeping)
       await Promise.all([...consumers].map((consumer) => consumer.stop()))
+      const unlisten = await listening?.catch(() => undefined)
+      listening = undefined
+      await unlisten?.()
     },
   }
 }
