@@ -31,7 +31,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   await registerViews(app)
   app.get('/health', async () => ({ status: 'ok', ...deps.describe() }))
   await app.register(opsApi(deps.bus.errors))
-  const web = { db: deps.db, session: deps.session }
+  const web = { db: deps.db, session: deps.session, logger: deps.logger }
   for (const context of deps.contexts ?? allContexts) if (context.web) await app.register(context.web(web))
   return app
 }

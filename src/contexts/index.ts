@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
 import type { MigrationSource } from '../adapters/db/migrate.ts'
 import type { EndpointDefinition } from '../messaging/endpoint.ts'
 import type { HandlerRegistration } from '../messaging/handler.ts'
@@ -16,6 +17,7 @@ export interface WebDeps {
   readonly db: Database
   /** Sends durably from the web process; replies come back to this web node. */
   readonly session: MessageSession
+  readonly logger: Logger
 }
 
 /** What a context's back end gets when a process starts it (once, before its endpoint consumes). */

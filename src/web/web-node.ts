@@ -31,7 +31,7 @@ export const startWebNode = async (options: WebNodeOptions) => {
     perInstance: true,
     handlers: options.contexts.flatMap((context) => context.webHandlers?.({ realtime }) ?? []),
   }))
-  const deps = { db: options.db, session: web.session }
+  const deps = { db: options.db, session: web.session, logger: options.logger }
   const app = await buildApp({ bus: options.bus, ...deps, logger: options.logger, maxBodyBytes: options.maxBodyBytes, describe: options.describe, contexts: options.contexts })
   const server = await createSocketServer(app.server, { logger: options.logger, ...(options.sharedDatabaseUrl && { databaseUrl: options.sharedDatabaseUrl }) })
   sockets = attachBrowserSessions(server.io, (client) => {

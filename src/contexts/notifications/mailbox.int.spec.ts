@@ -30,7 +30,7 @@ for (const shape of shapes) {
       app = Fastify({ logger: process.env.POPCORN_TEST_LOG ? { level: process.env.POPCORN_TEST_LOG } : false })
       registerErrorHandling(app)
       await registerViews(app, { cache: false })
-      await app.register(notificationsApi({ db: world.db, session: bus.session('web') }))
+      await app.register(notificationsApi({ db: world.db, session: bus.session('web'), logger: testLogger }))
 
       const order = { showtimeId: 'dune-1', tickets: 2, totalCents: 2500, theaterName: 'Kriterion', startsAt: '2024-06-01T18:30:00.000Z' }
       const emails: Email[] = [

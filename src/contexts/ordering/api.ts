@@ -58,7 +58,7 @@ export const orderingSocket = (deps: WebDeps) => ({ browserSession, socket }: Br
     try {
       ack({ ok: true, ...(await placeOrder(deps, payload, browserSession)) })
     } catch (error) {
-      if (!(error instanceof HttpError)) socket.data.log?.error?.({ err: error }, 'order:submit failed')
+      if (!(error instanceof HttpError)) deps.logger.error({ err: error, browserSession }, 'order:submit failed')
       ack(failure(error))
     }
   })
@@ -71,6 +71,7 @@ export const orderingSocket = (deps: WebDeps) => ({ browserSession, socket }: Br
       for (const order of orders) if (order.outcome) socket.emit('order:outcome', order.outcome)
       if (typeof ack === 'function') ack({ ok: true, pending: orders.filter((o) => !o.outcome).map((o) => o.orderId) })
     } catch (error) {
+      if (!(error instanceof HttpError)) deps.logger.error({ err: error, browserSession }, 'orders:resume failed')
       if (typeof ack === 'function') ack(failure(error))
     }
   })
