@@ -71,7 +71,11 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
       options.logger.info({ expired }, 'removed the queues of processes that are gone')
     })
   }
-  const housekeeping = setInterval(() => void sweepTemporary().catch((error) => options.logger.warn({ err: error }, 'temporary queue upkeep failed')), ttlMs / 3)
+  // remove() waits for a sweep in flight, whose keep-alive may still carry the queue being removed.
+  let sweeping: Promise<void> = Promise.resolve()
+  const housekeeping = setInterval(() => {
+    sweeping = sweepTemporary().catch((error) => options.logger.warn({ err: error }, 'temporary queue upkeep failed'))
+  }, ttlMs / 3)
   housekeeping.unref()
 
   const claim = (queue: string, limit: number) =>
@@ -204,6 +208,7 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
     consume,
     async remove(spec) {
       temporary.delete(spec.queue)
+      await sweeping
       await db.transaction(async (tx) => {
         await tx.query('delete from messaging.temporary_queues where queue = $1', [spec.queue])
         await tx.query('delete from messaging.subscriptions where queue = $1', [spec.queue])
