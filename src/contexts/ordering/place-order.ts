@@ -36,11 +36,14 @@ export const placeOrder = async (deps: { db: Database; session: MessageSession }
   const showtime = await showtimeById(deps.db, request.showtimeId)
   if (!showtime) throw new HttpError('NOT_FOUND', `no showtime "${request.showtimeId}" is open for orders`)
   const orderId = request.orderId ?? randomUUID()
-  await deps.session.transaction(async (tx, out) => {
+  const received = await deps.session.transaction(async (tx, out) => {
     const order = { orderId, showtimeId: request.showtimeId, tickets: request.tickets, email: request.email }
-    if (await receiveOrder(tx, { ...order, clientSession: browserSession })) out.send(SubmitOrder, order, { messageId: orderId })
+    const fresh = await receiveOrder(tx, { ...order, clientSession: browserSession })
+    if (fresh) out.send(SubmitOrder, order, { messageId: orderId })
+    return fresh
   }, { originClient: browserSession })
-  const stored = await orderById(deps.db, orderId)
+  // Only an order id seen before (a resubmit) needs reading back: whose it is, and how far it got.
+  const stored = received ? undefined : await orderById(deps.db, orderId)
   if (stored && stored.clientSession !== browserSession) throw new HttpError('CONFLICT', `order ${orderId} belongs to another browser`)
   return { orderId, status: stored?.status ?? 'received', statusUrl: `/orders/${orderId}` }
 }
