@@ -5,10 +5,12 @@ import { OpenShowtime } from './commands.ts'
 import { orderingEndpoint } from './endpoint.ts'
 import { pushOrderOutcome } from './handlers/order-outcome.web-handler.ts'
 import { orderingMessages } from './messages.ts'
+import { EntryNotDrawn } from '../drawing/messages.ts'
 
 export const ordering: ContextModule = {
   name: 'ordering',
-  messages: [...orderingMessages, OpenShowtime],
+  // EntryNotDrawn is the drawing's; listed so that ordering's endpoint can run in a process without the drawing.
+  messages: [...orderingMessages, OpenShowtime, EntryNotDrawn],
   migrations: { owner: 'ordering', dir: fileURLToPath(new URL('./migrations', import.meta.url)) },
   endpoint: orderingEndpoint,
   web: orderingWeb,

@@ -19,13 +19,37 @@ export const SubmitOrder = defineCommand('ordering.SubmitOrder', 'ordering', z.o
   showtimeId,
   tickets: z.number().int().min(1).max(maxTicketsPerOrder),
   email: z.email().max(200),
+  /**
+   * An optimistic showtime's web node told the customer "accepted" already, on its own estimate of seats left.
+   * The writer then either confirms the seats or, when it finds them gone, cancels and compensates.
+   */
+  acceptedAtEdge: z.boolean().optional(),
 }), { partitions: seatWriters })
+
+/** Sent by the drawing for each winning entry: the writer turns the entry into seats (never past capacity). */
+export const ClaimDrawnSeats = defineCommand('ordering.ClaimDrawnSeats', 'ordering', z.object({
+  orderId,
+  showtimeId,
+  tickets: z.number().int().min(1).max(maxTicketsPerOrder),
+}), { partitions: seatWriters })
+
+/** Another showing of the same movie offered to a customer whose order had to be cancelled. */
+export const alternativeShowing = z.object({
+  showtimeId,
+  movieTitle: z.string(),
+  theaterName: z.string(),
+  startsAt: z.iso.datetime(),
+  seatsLeft: z.number().int(),
+})
 
 /** The answer pushed to the browser that asked (and kept: /orders/:id shows it too). */
 export const OrderOutcome = defineReply('ordering.OrderOutcome', z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('accepted'), orderId, showtimeId, tickets: z.number().int(), totalCents: z.number().int() }),
   z.object({ outcome: z.literal('sold-out'), orderId, showtimeId, seatsLeft: z.number().int() }),
   z.object({ outcome: z.literal('entered-drawing'), orderId, showtimeId, tickets: z.number().int(), drawingAt: z.iso.datetime() }),
+  /** Accepted at the edge of an optimistic showtime, then found oversold: cancelled, refunded, apologised for. */
+  z.object({ outcome: z.literal('cancelled'), orderId, showtimeId, reason: z.literal('oversold'), refundCents: z.number().int(), alternative: alternativeShowing.nullable() }),
+  z.object({ outcome: z.literal('not-drawn'), orderId, showtimeId }),
 ]))
 
 export const OrderAccepted = defineEvent('ordering.OrderAccepted', z.object({
@@ -45,4 +69,28 @@ export const DrawingEntered = defineEvent('ordering.DrawingEntered', z.object({
   orderId, showtimeId, tickets: z.number().int().min(1), email: z.email(), drawingAt: z.iso.datetime(),
 }))
 
-export const orderingMessages = [SubmitOrder, OrderOutcome, OrderAccepted, OrderRejected, DrawingEntered]
+/**
+ * Published in the web node's transaction when an optimistic showtime accepts an order at the edge: billing takes
+ * the payment now, before the writer has confirmed the seats.
+ */
+export const OrderAcceptedAtEdge = defineEvent('ordering.OrderAcceptedAtEdge', z.object({
+  orderId, showtimeId, tickets: z.number().int().min(1), totalCents: z.number().int().min(0), email: z.email(),
+}))
+
+/** An order accepted at the edge that the writer could not seat: billing refunds, notifications apologise. */
+export const OrderCancelled = defineEvent('ordering.OrderCancelled', z.object({
+  orderId,
+  showtimeId,
+  reason: z.literal('oversold'),
+  tickets: z.number().int().min(1),
+  refundCents: z.number().int().min(0),
+  email: z.email(),
+  movieTitle: z.string(),
+  theaterName: z.string(),
+  startsAt: z.iso.datetime(),
+  alternative: alternativeShowing.nullable(),
+}))
+
+export const orderingMessages = [
+  SubmitOrder, ClaimDrawnSeats, OrderOutcome, OrderAccepted, OrderRejected, DrawingEntered, OrderAcceptedAtEdge, OrderCancelled,
+]

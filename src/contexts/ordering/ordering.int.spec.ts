@@ -10,13 +10,12 @@ import { handle } from '../../messaging/handler.ts'
 import { MessageCatalog, type DataOf } from '../../messaging/message.ts'
 import { SagaTimeout } from '../../messaging/saga.ts'
 import { ShowtimeScheduled } from '../catalog/messages.ts'
-import { OpenShowtime } from './commands.ts'
 import { orderingEndpoint } from './endpoint.ts'
 import { ordering } from './index.ts'
-import { OrderAccepted, OrderOutcome, orderingMessages } from './messages.ts'
+import { OrderAccepted, OrderOutcome } from './messages.ts'
 import { placeOrder } from './place-order.ts'
 
-const catalog = new MessageCatalog([...orderingMessages, OpenShowtime, ShowtimeScheduled, SagaTimeout])
+const catalog = new MessageCatalog([...ordering.messages, ShowtimeScheduled, SagaTimeout])
 type Outcome = DataOf<typeof OrderOutcome>
 
 const showtime = (showtimeId: string, capacity: number, ticketType: 'regular' | 'drawing' = 'regular') => ({

@@ -1,7 +1,7 @@
 import type { Sql } from '../../messaging/sql.ts'
 import type { LoadedShowtime } from './seat-stream.ts'
 
-export type OrderStatus = 'received' | 'accepted' | 'sold-out' | 'entered-drawing'
+export type OrderStatus = 'received' | 'accepted' | 'sold-out' | 'entered-drawing' | 'cancelled' | 'not-drawn'
 
 export interface Order {
   readonly orderId: string
@@ -12,6 +12,8 @@ export interface Order {
   readonly outcome: Record<string, unknown> | null
   readonly createdAt: string
   readonly decidedAt: string | null
+  /** Told "accepted" by an optimistic showtime's web node before the writer decided. */
+  readonly acceptedAtEdge: boolean
 }
 
 export interface ShowtimeRow {
@@ -27,13 +29,22 @@ export interface ShowtimeRow {
 }
 
 const orderColumns = `order_id as "orderId", showtime_id as "showtimeId", tickets, email, status, outcome,
-  created_at as "createdAt", decided_at as "decidedAt"`
+  created_at as "createdAt", decided_at as "decidedAt", accepted_at_edge as "acceptedAtEdge"`
 
-/** Stores an order as received. False when that order id exists already (the same order submitted twice). */
-export const receiveOrder = async (sql: Sql, order: { orderId: string; showtimeId: string; tickets: number; email: string; clientSession: string | null }) =>
+/**
+ * Stores an order as received — or, when an optimistic showtime's web node accepted it at the edge, as accepted with
+ * the outcome the customer was told. False when that order id exists already (the same order submitted twice).
+ */
+export const receiveOrder = async (
+  sql: Sql,
+  order: { orderId: string; showtimeId: string; tickets: number; email: string; clientSession: string | null },
+  acceptedAtEdge?: { readonly outcome: unknown },
+) =>
   (await sql.query(
-    `insert into ordering.orders (order_id, showtime_id, tickets, email, client_session) values ($1, $2, $3, $4, $5) on conflict (order_id) do nothing`,
-    [order.orderId, order.showtimeId, order.tickets, order.email, order.clientSession],
+    `insert into ordering.orders (order_id, showtime_id, tickets, email, client_session, status, outcome, accepted_at_edge)
+     values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (order_id) do nothing`,
+    [order.orderId, order.showtimeId, order.tickets, order.email, order.clientSession,
+      acceptedAtEdge ? 'accepted' : 'received', acceptedAtEdge ? JSON.stringify(acceptedAtEdge.outcome) : null, acceptedAtEdge !== undefined],
   )).rowCount === 1
 
 export const orderById = async (sql: Sql, orderId: string): Promise<(Order & { clientSession: string | null }) | undefined> =>
@@ -45,6 +56,17 @@ export const ordersOfSession = async (sql: Sql, clientSession: string, orderIds:
 
 export const recordOutcome = (sql: Sql, orderId: string, status: OrderStatus, outcome: unknown, at: Date) =>
   sql.query(`update ordering.orders set status = $2, outcome = $3, decided_at = $4 where order_id = $1`, [orderId, status, JSON.stringify(outcome), at])
+
+/**
+ * Another showing of the same movie with room for `tickets`, starting after `after`: what a customer whose order had
+ * to be cancelled is offered. Seats left as last decided — an offer, not a reservation.
+ */
+export const alternativeTo = async (sql: Sql, showtime: { showtimeId: string; movieTitle: string }, tickets: number, after: Date) =>
+  (await sql.query<{ showtimeId: string; movieTitle: string; theaterName: string; startsAt: Date; seatsLeft: number }>(
+    `select showtime_id as "showtimeId", movie_title as "movieTitle", theater_name as "theaterName", starts_at as "startsAt", seats_left as "seatsLeft"
+     from ordering.showtimes
+     where movie_title = $1 and showtime_id <> $2 and ticket_type <> 'drawing' and seats_left >= $3 and starts_at > $4
+     order by starts_at, showtime_id limit 1`, [showtime.movieTitle, showtime.showtimeId, tickets, after])).rows[0]
 
 export const showtimeById = async (sql: Sql, showtimeId: string): Promise<ShowtimeRow | undefined> =>
   (await sql.query<ShowtimeRow>(

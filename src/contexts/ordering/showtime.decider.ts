@@ -21,7 +21,19 @@ export interface ShowtimeInfo {
 export type SeatCommand =
   | { readonly type: 'OpenShowtime'; readonly data: ShowtimeInfo & { readonly capacity: number } }
   | { readonly type: 'AddCapacity'; readonly data: { readonly seats: number } }
-  | { readonly type: 'ReserveSeats'; readonly data: { readonly orderId: string; readonly seats: number } }
+  | {
+    readonly type: 'ReserveSeats'
+    readonly data: {
+      readonly orderId: string
+      readonly seats: number
+      /** When the writer decides: a drawing's entries close at its drawing date. */
+      readonly at: string
+      /** The web node already told the customer "accepted" (optimistic policy): refusing now means compensating. */
+      readonly acceptedAtEdge?: boolean
+    }
+  }
+  /** A drawing's winning entry becomes seats: the drawing never awards more than capacity, and this never sells more. */
+  | { readonly type: 'ClaimDrawnSeats'; readonly data: { readonly orderId: string; readonly seats: number } }
 
 export type SeatEvent =
   | { readonly type: 'ShowtimeOpened'; readonly data: ShowtimeInfo & { readonly capacity: number } }
@@ -29,13 +41,16 @@ export type SeatEvent =
   | { readonly type: 'SeatsReserved'; readonly data: { readonly orderId: string; readonly seats: number; readonly totalCents: number } }
   | { readonly type: 'ReservationRefused'; readonly data: { readonly orderId: string; readonly seats: number; readonly seatsLeft: number } }
   | { readonly type: 'DrawingEntryAccepted'; readonly data: { readonly orderId: string; readonly seats: number; readonly drawingAt: string } }
+  | { readonly type: 'DrawingEntryRefused'; readonly data: { readonly orderId: string; readonly seats: number; readonly reason: 'closed' } }
+  /** Accepted at the edge on an estimate that was wrong: the order is cancelled and the customer made whole. */
+  | { readonly type: 'OversoldOrderCancelled'; readonly data: { readonly orderId: string; readonly seats: number; readonly seatsLeft: number; readonly refundCents: number } }
 
 export type ShowtimeState =
   | { readonly status: 'unknown' }
   | { readonly status: 'open'; readonly showtime: ShowtimeInfo; readonly capacity: number; readonly seatsLeft: number }
 
 export class SeatDecisionError extends Error {
-  constructor(readonly code: 'UNKNOWN_SHOWTIME' | 'INVALID_SEATS', message: string) {
+  constructor(readonly code: 'UNKNOWN_SHOWTIME' | 'INVALID_SEATS' | 'NOT_A_DRAWING', message: string) {
     super(message)
   }
 }
@@ -49,7 +64,9 @@ export const seatDelta = (event: SeatEvent): number => {
     case 'CapacityAdded': return event.data.seats
     case 'SeatsReserved': return -event.data.seats
     case 'ReservationRefused':
-    case 'DrawingEntryAccepted': return 0
+    case 'DrawingEntryAccepted':
+    case 'DrawingEntryRefused':
+    case 'OversoldOrderCancelled': return 0
     default: return unreachable(event)
   }
 }
@@ -77,12 +94,28 @@ const addCapacity = (command: Extract<SeatCommand, { type: 'AddCapacity' }>, sta
 
 const reserveSeats = (command: Extract<SeatCommand, { type: 'ReserveSeats' }>, state: ShowtimeState): SeatEvent[] => {
   const { showtime, seatsLeft } = open(state, command)
-  const { orderId, seats } = command.data
+  const { orderId, seats, at, acceptedAtEdge } = command.data
   positive(seats)
   if (showtime.ticketType === 'drawing') {
     // Entries take no seats now: the drawing hands out the seats when it draws.
-    return [{ type: 'DrawingEntryAccepted', data: { orderId, seats, drawingAt: showtime.drawingAt ?? showtime.startsAt } }]
+    const drawingAt = showtime.drawingAt ?? showtime.startsAt
+    if (Date.parse(at) >= Date.parse(drawingAt)) return [{ type: 'DrawingEntryRefused', data: { orderId, seats, reason: 'closed' } }]
+    return [{ type: 'DrawingEntryAccepted', data: { orderId, seats, drawingAt } }]
   }
+  const totalCents = seats * showtime.priceCents
+  if (seats <= seatsLeft) return [{ type: 'SeatsReserved', data: { orderId, seats, totalCents } }]
+  // Only an optimistic showtime's web node accepts at the edge; a strict one's "accepted" would be a bug upstream.
+  if (acceptedAtEdge && showtime.policy === 'optimistic') {
+    return [{ type: 'OversoldOrderCancelled', data: { orderId, seats, seatsLeft, refundCents: totalCents } }]
+  }
+  return [{ type: 'ReservationRefused', data: { orderId, seats, seatsLeft } }]
+}
+
+const claimDrawnSeats = (command: Extract<SeatCommand, { type: 'ClaimDrawnSeats' }>, state: ShowtimeState): SeatEvent[] => {
+  const { showtime, seatsLeft } = open(state, command)
+  const { orderId, seats } = command.data
+  positive(seats)
+  if (showtime.ticketType !== 'drawing') throw new SeatDecisionError('NOT_A_DRAWING', `${showtime.showtimeId} is not a drawing: its seats are ordered, not drawn`)
   if (seats > seatsLeft) return [{ type: 'ReservationRefused', data: { orderId, seats, seatsLeft } }]
   return [{ type: 'SeatsReserved', data: { orderId, seats, totalCents: seats * showtime.priceCents } }]
 }
@@ -92,6 +125,7 @@ export const decide = (command: SeatCommand, state: ShowtimeState): SeatEvent[] 
     case 'OpenShowtime': return openShowtime(command, state)
     case 'AddCapacity': return addCapacity(command, state)
     case 'ReserveSeats': return reserveSeats(command, state)
+    case 'ClaimDrawnSeats': return claimDrawnSeats(command, state)
     default: return unreachable(command)
   }
 }
@@ -109,6 +143,8 @@ export const evolve = (state: ShowtimeState, event: SeatEvent): ShowtimeState =>
         : state
     case 'ReservationRefused':
     case 'DrawingEntryAccepted':
+    case 'DrawingEntryRefused':
+    case 'OversoldOrderCancelled':
       return state
     default:
       return unreachable(event)

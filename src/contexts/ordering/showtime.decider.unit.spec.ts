@@ -19,7 +19,12 @@ const dune: ShowtimeInfo = {
 }
 const opened = (capacity: number, info: ShowtimeInfo = dune): SeatEvent => ({ type: 'ShowtimeOpened', data: { ...info, capacity } })
 const reserved = (orderId: string, seats: number, priceCents = 1250): SeatEvent => ({ type: 'SeatsReserved', data: { orderId, seats, totalCents: seats * priceCents } })
-const reserve = (orderId: string, seats: number): SeatCommand => ({ type: 'ReserveSeats', data: { orderId, seats } })
+const now = '2026-11-23T09:00:00.000Z'
+const reserve = (orderId: string, seats: number, options: { at?: string; acceptedAtEdge?: boolean } = {}): SeatCommand =>
+  ({ type: 'ReserveSeats', data: { orderId, seats, at: options.at ?? now, ...(options.acceptedAtEdge && { acceptedAtEdge: true }) } })
+const claim = (orderId: string, seats: number): SeatCommand => ({ type: 'ClaimDrawnSeats', data: { orderId, seats } })
+const topGun: ShowtimeInfo = { ...dune, showtimeId: 'top-gun-1', movieTitle: 'Top Gun: Maverick', policy: 'optimistic' }
+const got: ShowtimeInfo = { ...dune, showtimeId: 'got-1', ticketType: 'drawing', priceCents: 0, drawingAt: '2026-11-28T12:00:00.000Z' }
 
 describe('a showtime\'s seats', () => {
   test('opening a showtime gives it its capacity', () =>
@@ -47,12 +52,44 @@ describe('a showtime\'s seats', () => {
   test('capacity added makes room again', () =>
     given([opened(2), reserved('o1', 2), { type: 'CapacityAdded', data: { seats: 50 } }]).when(reserve('o2', 5)).then([reserved('o2', 5)]))
 
-  test('a drawing showtime enters the order in the drawing and takes no seats yet', () => {
-    const got: ShowtimeInfo = { ...dune, showtimeId: 'got-1', ticketType: 'drawing', priceCents: 0, drawingAt: '2026-11-28T12:00:00.000Z' }
+  test('a drawing showtime enters the order in the drawing and takes no seats yet', () =>
     given([opened(100, got)]).when(reserve('o1', 2)).then([
       { type: 'DrawingEntryAccepted', data: { orderId: 'o1', seats: 2, drawingAt: '2026-11-28T12:00:00.000Z' } },
-    ])
-  })
+    ]))
+
+  test('a drawing takes no entries from its drawing date on', () =>
+    given([opened(100, got)]).when(reserve('o1', 2, { at: '2026-11-28T12:00:00.000Z' })).then([
+      { type: 'DrawingEntryRefused', data: { orderId: 'o1', seats: 2, reason: 'closed' } },
+    ]))
+
+  test('a drawn entry gets its seats, free', () =>
+    given([opened(100, got), { type: 'DrawingEntryAccepted', data: { orderId: 'o1', seats: 2, drawingAt: got.drawingAt! } }])
+      .when(claim('o1', 2)).then([{ type: 'SeatsReserved', data: { orderId: 'o1', seats: 2, totalCents: 0 } }]))
+
+  test('a drawn entry never takes more seats than are left', () =>
+    given([opened(3, got), reserved('o1', 2, 0)]).when(claim('o2', 2)).then([
+      { type: 'ReservationRefused', data: { orderId: 'o2', seats: 2, seatsLeft: 1 } },
+    ]))
+
+  test('only a drawing\'s seats are drawn', () => given([opened(10)]).when(claim('o1', 1)).thenThrows('NOT_A_DRAWING'))
+
+  test('optimistic: an order accepted at the edge gets its seats while there are enough', () =>
+    given([opened(10, topGun)]).when(reserve('o1', 4, { acceptedAtEdge: true })).then([reserved('o1', 4)]))
+
+  test('optimistic: an order accepted at the edge that finds the seats gone is cancelled, for a full refund', () =>
+    given([opened(10, topGun), reserved('o1', 8)]).when(reserve('o2', 3, { acceptedAtEdge: true })).then([
+      { type: 'OversoldOrderCancelled', data: { orderId: 'o2', seats: 3, seatsLeft: 2, refundCents: 3750 } },
+    ]))
+
+  test('optimistic: an order the edge did not accept is simply refused when sold out', () =>
+    given([opened(10, topGun), reserved('o1', 8)]).when(reserve('o2', 3)).then([
+      { type: 'ReservationRefused', data: { orderId: 'o2', seats: 3, seatsLeft: 2 } },
+    ]))
+
+  test('strict: an "accepted at the edge" claim changes nothing, the seats decide', () =>
+    given([opened(10), reserved('o1', 8)]).when(reserve('o2', 3, { acceptedAtEdge: true })).then([
+      { type: 'ReservationRefused', data: { orderId: 'o2', seats: 3, seatsLeft: 2 } },
+    ]))
 
   test('a showtime that was never opened cannot take orders or capacity', () => {
     given([]).when(reserve('o1', 1)).thenThrows('UNKNOWN_SHOWTIME')
