@@ -1,12 +1,5 @@
 import { z } from 'zod'
-
-const loopback = (url: string) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname) || /^127\.\d+\.\d+\.\d+$/.test(new URL(url).hostname)
-
-const onThisMachine = (protocol: RegExp, example: string) =>
-  z.url({ protocol, error: `must be a URL like ${example}` })
-    .refine(loopback, `must point at this machine (127.0.0.1, localhost or [::1]): the bench sends load nowhere else`)
-
-const count = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback)
+import { benchVariables, count, onThisMachine } from '../lib/env.ts'
 
 const schema = z.object({
   POPCORN_BENCH_SECONDS: count(1, 120, 10),
@@ -19,7 +12,7 @@ const schema = z.object({
 
 /** The bench's settings from the environment; a bad value stops it before anything starts, saying which and why. */
 export const readSettings = (env: NodeJS.ProcessEnv = process.env) => {
-  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([key, value]) => key.startsWith('POPCORN_BENCH_') && value !== '')))
+  const parsed = schema.safeParse(benchVariables(env))
   if (!parsed.success) throw new Error(`bad bench setting:\n${z.prettifyError(parsed.error)}`)
   const s = parsed.data
   return {
