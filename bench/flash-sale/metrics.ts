@@ -1,0 +1,84 @@
+import { summarize } from '../lib/stats.ts'
+import type { Buyer, Ending, Trace } from './crowd.ts'
+
+export const bucketMs = 250
+
+const defined = (values: readonly (number | undefined)[]) => values.filter((v): v is number => v !== undefined)
+const tally = (values: readonly (string | undefined)[]) =>
+  Object.fromEntries([...values.reduce((m, v) => (v === undefined ? m : m.set(v, (m.get(v) ?? 0) + 1)), new Map<string, number>())].sort((a, b) => b[1] - a[1]))
+
+/** Events per bucket, as a rate per second. */
+const rate = (times: readonly number[], buckets: number) => {
+  const counts = new Array<number>(buckets).fill(0)
+  for (const t of times) counts[Math.min(buckets - 1, Math.floor(t / bucketMs))]!++
+  return counts.map((n) => (n * 1000) / bucketMs)
+}
+
+/** How many intervals [from, to) are open at the end of each bucket. */
+const gauge = (intervals: readonly (readonly [number, number])[], buckets: number) =>
+  Array.from({ length: buckets }, (_, b) => intervals.filter(([from, to]) => from <= (b + 1) * bucketMs && (b + 1) * bucketMs < to).length)
+
+/** What one subject's buyers went through, summed up; times in ms, rates per second. */
+export const measureCrowd = (buyers: readonly Buyer[], traces: readonly Trace[], endedAt: number, ending: Ending) => {
+  const pairs = buyers.map((buyer, i) => ({ buyer, trace: traces[i]! }))
+  const decided = pairs.filter(({ trace }) => trace.resultAt !== undefined)
+  const acked = pairs.filter(({ trace }) => trace.acknowledged)
+  const hot = pairs.filter(({ buyer }) => buyer.kind === 'hot')
+  const acceptedTickets = hot.filter(({ trace }) => trace.outcome === 'accepted').reduce((sum, { buyer }) => sum + buyer.tickets, 0)
+  const firstSubmit = Math.min(...defined(traces.map((t) => t.submittedAt)))
+  const lastResult = Math.max(...defined(decided.map(({ trace }) => trace.resultAt)))
+  const span = decided.length > 0 ? (lastResult - firstSubmit) / 1000 : Number.NaN
+  const waited = pairs.filter(({ trace }) => trace.waited)
+  const buckets = Math.max(1, Math.ceil(endedAt / bucketMs))
+  return {
+    ending,
+    endedAfterSeconds: Math.round(endedAt) / 1000,
+    buyers: {
+      total: buyers.length,
+      hot: hot.length,
+      drawing: buyers.length - hot.length,
+      arrived: traces.filter((t) => t.arrivedAt !== undefined).length,
+      connected: traces.filter((t) => t.connectedAt !== undefined || t.submittedAt !== undefined).length,
+      submitted: traces.filter((t) => t.submittedAt !== undefined).length,
+      acknowledged: acked.length,
+      decided: decided.length,
+    },
+    /** Arrival → socket connected (Popcorn's buyers; the naive site's connect is inside its request). */
+    connectMs: summarize(defined(traces.map((t) => (t.connectedAt === undefined ? undefined : t.connectedAt - t.arrivedAt!)))),
+    /** Submit → acknowledgement, over the acknowledged orders. */
+    ackMs: summarize(defined(acked.map(({ trace }) => trace.answeredAt! - trace.submittedAt!))),
+    /** Submit → the (first) final outcome. */
+    resultMs: summarize(defined(decided.map(({ trace }) => trace.resultAt! - trace.submittedAt!))),
+    /** Arrival on the page → the final outcome: connecting and the waiting room included. */
+    arrivalToResultMs: summarize(defined(decided.map(({ trace }) => trace.resultAt! - trace.arrivedAt!))),
+    ordersPerSecond: Number.isFinite(span) && span > 0 ? Math.round((decided.length / span) * 10) / 10 : null,
+    decidedSpanSeconds: Number.isFinite(span) ? Math.round(span * 100) / 100 : null,
+    acknowledgedAs: tally(acked.map(({ trace }) => trace.ackStatus)),
+    outcomes: tally(decided.map(({ trace }) => trace.outcome)),
+    /** Buyers who saw more than one outcome for one order (an edge acceptance then a cancellation, say). */
+    changedOutcomes: pairs.filter(({ trace }) => new Set(trace.pushes.map((p) => p.outcome)).size > 1).length,
+    acceptedTickets,
+    waitingRoom: {
+      waited: waited.length,
+      waitMs: summarize(defined(waited.map(({ trace }) => (trace.admittedAt === undefined ? undefined : trace.admittedAt - trace.joinedAt!)))),
+      stillWaitingAtEnd: waited.filter(({ trace }) => trace.admittedAt === undefined).length,
+    },
+    errors: tally(traces.map((t) => t.error)),
+    connectRetries: traces.reduce((sum, t) => sum + t.connectErrors, 0),
+    timeline: {
+      bucketMs,
+      perSecond: {
+        arrivals: rate(defined(traces.map((t) => t.arrivedAt)), buckets),
+        acknowledgements: rate(defined(acked.map(({ trace }) => trace.answeredAt)), buckets),
+        outcomes: rate(defined(decided.map(({ trace }) => trace.resultAt)), buckets),
+        errors: rate(defined(traces.map((t) => (t.error ? t.answeredAt ?? t.arrivedAt : undefined))), buckets),
+      },
+      /** People in the waiting room (joined, not yet let through) at the end of each bucket. */
+      waiting: gauge(waited.map(({ trace }) => [trace.joinedAt!, trace.admittedAt ?? endedAt] as const), buckets),
+      /** Orders submitted and not yet decided at the end of each bucket. */
+      undecided: gauge(pairs.filter(({ trace }) => trace.submittedAt !== undefined).map(({ trace }) => [trace.submittedAt!, trace.resultAt ?? endedAt] as const), buckets),
+    },
+  }
+}
+
+export type CrowdMetrics = ReturnType<typeof measureCrowd>

@@ -1,0 +1,125 @@
+import { io, type Socket } from 'socket.io-client'
+import type { Act } from './crowd.ts'
+
+interface Place {
+  readonly showtimeId?: string
+  readonly admitted?: boolean
+  readonly position?: number
+}
+
+type Answer = { ok: true; [key: string]: unknown } | { ok: false; error?: { code?: string; message?: string } }
+
+/** Resolves true when `promise` does, false when `stop` aborts first. */
+const until = (promise: Promise<unknown>, stop: AbortSignal) =>
+  new Promise<boolean>((resolve) => {
+    if (stop.aborted) return resolve(false)
+    const stopped = () => resolve(false)
+    stop.addEventListener('abort', stopped, { once: true })
+    promise.then(() => {
+      stop.removeEventListener('abort', stopped)
+      resolve(true)
+    }, stopped)
+  })
+
+const codeOf = (answer: Answer) => (answer.ok ? undefined : answer.error?.code ?? 'UNKNOWN')
+
+/**
+ * A browser on the ordering page of a hot showing, as a real realtime client: its own browser-session cookie and
+ * socket, the waiting room when the server has one, then the order, then the outcome pushed to it.
+ */
+export const popcornBuyers = (url: string, options: { room: boolean; answerTimeoutMs: number }) => {
+  const sockets: Socket[] = []
+
+  const act: Act = async (buyer, trace, now, stop) => {
+    const socket = io(url, {
+      transports: ['websocket'],
+      forceNew: true,
+      extraHeaders: { cookie: `popcorn_session=${crypto.randomUUID()}` },
+      reconnectionDelay: 500,
+      timeout: 20_000,
+    })
+    sockets.push(socket)
+    const ask = async (event: string, payload: unknown) =>
+      (await socket.timeout(options.answerTimeoutMs).emitWithAck(event, payload)) as Answer
+
+    socket.on('connect_error', () => void trace.connectErrors++)
+    const outcome = new Promise<void>((resolve) => {
+      socket.on('order:outcome', (pushed: { orderId?: string; outcome?: string }) => {
+        if (pushed.orderId !== buyer.orderId) return
+        const at = now()
+        trace.pushes.push({ outcome: String(pushed.outcome), at })
+        trace.resultAt ??= at
+        trace.outcome = String(pushed.outcome)
+        resolve()
+      })
+    })
+    const connected = new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+    if (!(await until(connected, stop))) return void (trace.error = 'CONNECT_FAILED')
+    trace.connectedAt = now()
+
+    let token: string | undefined
+    if (options.room) {
+      let place: Place | undefined
+      try {
+        const joined = await ask('waiting-room:join', { showtimeId: buyer.showtimeId })
+        if (!joined.ok) return void (trace.error = `JOIN_${codeOf(joined)}`)
+        token = String(joined.token)
+        place = joined.place as Place
+      } catch {
+        return void (trace.error = 'JOIN_TIMEOUT')
+      }
+      trace.joinedAt = now()
+      if (!place?.admitted) {
+        trace.waited = true
+        const admitted = new Promise<void>((resolve) => {
+          socket.on('waiting-room:status', (status: Place) => status.admitted && resolve())
+          const watch = () => socket.emit('waiting-room:watch', { token }, (answer: Answer | undefined) => {
+            if (answer?.ok && (answer.place as Place | undefined)?.admitted) resolve()
+          })
+          watch()
+          socket.io.on('reconnect', watch) // a place is kept across a reconnect: watch it again
+        })
+        if (!(await until(admitted, stop))) return void (trace.error = 'STILL_WAITING')
+      }
+      trace.admittedAt = now()
+    }
+
+    trace.submittedAt = now()
+    // Like the browser: after a reconnect, ask for what was decided meanwhile.
+    socket.io.on('reconnect', () => socket.emit('orders:resume', { orderIds: [buyer.orderId] }))
+    try {
+      const ack = await ask('order:submit', {
+        orderId: buyer.orderId, showtimeId: buyer.showtimeId, tickets: buyer.tickets, email: buyer.email, ...(token && { placeToken: token }),
+      })
+      trace.answeredAt = now()
+      if (!ack.ok) return void (trace.error = codeOf(ack))
+      trace.acknowledged = true
+      trace.ackStatus = String(ack.status)
+    } catch {
+      trace.error = 'ACK_TIMEOUT' // the order may still be taken: the check over HTTP after the run tells
+    }
+    await until(outcome, stop)
+  }
+
+  return { act, close: () => sockets.splice(0).forEach((socket) => socket.close()) }
+}
+
+/**
+ * Whether the server has a waiting room: a join with a bad showtime id gets a clear refusal from a server that
+ * has one, and no answer at all from one that does not (Socket.IO ignores an event nobody listens to).
+ */
+export const hasWaitingRoom = async (url: string): Promise<boolean> => {
+  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie: `popcorn_session=${crypto.randomUUID()}` } })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve())
+      socket.once('connect_error', reject)
+    })
+    await socket.timeout(3_000).emitWithAck('waiting-room:join', { showtimeId: '' })
+    return true
+  } catch {
+    return false
+  } finally {
+    socket.close()
+  }
+}
