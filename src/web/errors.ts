@@ -3,8 +3,22 @@ import { z } from 'zod'
 /** Every error the HTTP API answers with, by stable code. Clients branch on `code`, people read `message`. */
 export const httpErrors = {
   BAD_REQUEST: 400,
+  /** Admin pages: no or wrong credentials (basic auth). */
+  UNAUTHORIZED: 401,
+  /** Admin pages: not from this machine when no admin password is set, or a cross-site form. */
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** The showtime's waiting room is on and the order carries no place token: `details.url` is the room. */
+  WAITING_ROOM: 403,
+  /** The place token is good but its place has not been let through yet: `details.position`, `details.url`. */
+  NOT_YOUR_TURN: 409,
+  /** Not a place token Popcorn signed, or not for this showtime. */
+  PLACE_TOKEN_INVALID: 401,
+  /** A place token made out to another browser session. */
+  PLACE_TOKEN_NOT_YOURS: 403,
+  /** The token ran out, or the place's turn did (its admission window passed): join the queue again. */
+  PLACE_TOKEN_EXPIRED: 410,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_REQUESTS: 429,

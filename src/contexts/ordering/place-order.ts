@@ -3,6 +3,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible'
 import { z } from 'zod'
 import type { MessageSession } from '../../messaging/session.ts'
 import type { Database } from '../../messaging/sql.ts'
+import type { Admission } from '../../web/admission.ts'
 import { HttpError, parse } from '../../web/errors.ts'
 import { maxTicketsPerOrder, SubmitOrder } from './messages.ts'
 import { orderById, receiveOrder, showtimeById } from './orders.ts'
@@ -13,6 +14,8 @@ export const orderRequest = z.object({
   showtimeId: z.string().min(1).max(80),
   tickets: z.coerce.number().int().min(1, 'at least one ticket').max(maxTicketsPerOrder, `at most ${maxTicketsPerOrder} tickets per order`),
   email: z.email('a valid e-mail address, for the tickets').max(200),
+  /** The waiting room's token for this showtime, when its room is on: the place must have been let through. */
+  placeToken: z.string().min(1).max(2_000).optional(),
 })
 
 export interface Received {
@@ -28,13 +31,14 @@ const perSession = new RateLimiterMemory({ points: 20, duration: 10 })
  * Validates an order, checks its showtime exists, then stores it as received and sends SubmitOrder in one
  * transaction: when this returns, the order is durable and will be answered. Nothing is stored for bad input.
  */
-export const placeOrder = async (deps: { db: Database; session: MessageSession }, input: unknown, browserSession: string): Promise<Received> => {
+export const placeOrder = async (deps: { db: Database; session: MessageSession; admission?: Admission }, input: unknown, browserSession: string): Promise<Received> => {
   await perSession.consume(browserSession).catch(() => {
     throw new HttpError('TOO_MANY_REQUESTS', 'too many orders from this browser at once; wait a few seconds and try again')
   })
   const request = parse(orderRequest, input, 'order')
   const showtime = await showtimeById(deps.db, request.showtimeId)
   if (!showtime) throw new HttpError('NOT_FOUND', `no showtime "${request.showtimeId}" is open for orders`)
+  await deps.admission?.check({ showtimeId: request.showtimeId, browserSession, placeToken: request.placeToken })
   const orderId = request.orderId ?? randomUUID()
   const received = await deps.session.transaction(async (tx, out) => {
     const order = { orderId, showtimeId: request.showtimeId, tickets: request.tickets, email: request.email }
