@@ -101,13 +101,14 @@ export const markdownOf = (run: {
       `${s.drawingPercent}% entering the drawing \`${s.drawingShowing}\`; 1–4 tickets each (the same people, seed ${s.seed}, for every subject); ` +
       `deadline ${s.deadlineSeconds} s per subject. A shared, noisy machine: read the ratios, not the absolute numbers.`,
     '',
-    '| subject | ack p50 / p99 ms | result p50 / p99 ms | arrival → result p50 / p99 ms | orders/s | waited (p50 / p99 ms) | outcomes | oversold (outcomes / db) | lost | errors |',
-    '|---|---:|---:|---:|---:|---:|---|---:|---:|---|',
+    '| subject | connect p50 / p99 ms | ack p50 / p99 ms | result p50 / p99 ms | arrival → result p50 / p99 ms | orders/s | waited (p50 / p99 ms) | outcomes | oversold (outcomes / db) | lost | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---|',
     ...run.results.map((r) => {
-      if (r.status !== 'ran') return `| ${r.label} | ${r.status}: ${r.reason.replaceAll('|', '\\|').split('\n')[0]} |${' |'.repeat(8)}`
+      if (r.status !== 'ran') return `| ${r.label} | ${r.status}: ${r.reason.replaceAll('|', '\\|').split('\n')[0]} |${' |'.repeat(9)}`
       const m = r.metrics
       const room = m.waitingRoom
-      return `| ${r.label} | ${cell(m.ackMs.p50)} / ${cell(m.ackMs.p99)} | ${cell(m.resultMs.p50)} / ${cell(m.resultMs.p99)} | ${cell(m.arrivalToResultMs.p50)} / ${cell(m.arrivalToResultMs.p99)} | ` +
+      const connect = r.system === 'popcorn' ? `${cell(m.connectMs.p50)} / ${cell(m.connectMs.p99)}` : 'in the request'
+      return `| ${r.label} | ${connect} | ${cell(m.ackMs.p50)} / ${cell(m.ackMs.p99)} | ${cell(m.resultMs.p50)} / ${cell(m.resultMs.p99)} | ${cell(m.arrivalToResultMs.p50)} / ${cell(m.arrivalToResultMs.p99)} | ` +
         `${cell(m.ordersPerSecond)} | ${room.waited ? `${room.waited} (${cell(room.waitMs.p50)} / ${cell(room.waitMs.p99)})` : '0'} | ${outcomes(m.outcomes)} | ` +
         `${r.oversold.fromOutcomes} / ${r.oversold.fromDatabase} | ${r.lost} | ${codes(m.errors)} |`
     }),
