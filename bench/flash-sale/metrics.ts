@@ -43,6 +43,11 @@ export const measureCrowd = (buyers: readonly Buyer[], traces: readonly Trace[],
       acknowledged: acked.length,
       decided: decided.length,
     },
+    /** How closely the bench kept the arrival schedule: a bench short of CPU lets buyers arrive late. */
+    arrivals: {
+      spanSeconds: Math.round(Math.max(...defined(traces.map((t) => t.arrivedAt)))) / 1000,
+      lateMs: summarize(pairs.flatMap(({ buyer, trace }) => (trace.arrivedAt === undefined ? [] : [trace.arrivedAt - buyer.dueAt]))),
+    },
     /** Arrival → socket connected (Popcorn's buyers; the naive site's connect is inside its request). */
     connectMs: summarize(defined(traces.map((t) => (t.connectedAt === undefined ? undefined : t.connectedAt - t.arrivedAt!)))),
     /** Submit → acknowledgement, over the acknowledged orders. */

@@ -23,7 +23,7 @@ export const startNaive = async (world: World, settings: Settings, showings: rea
   try {
     const url = await process.served
     if (!isLoopback(url)) throw new Error(`the naive site serves ${url}, not this machine`)
-    return { url, stop: () => process.stop() }
+    return { url, pid: process.child.pid, stop: () => process.stop() }
   } catch (error) {
     await process.stop()
     throw error

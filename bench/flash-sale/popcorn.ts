@@ -68,7 +68,8 @@ export const startPopcorn = async (world: World, showtimeIds: readonly string[])
     }
     if (!isLoopback(url)) throw new Error(`Popcorn serves ${url}, not this machine: the bench sends load nowhere else`)
     await showtimesOpen(url, showtimeIds)
-    return { url, stop, processes: processes.map((p) => ({ pid: p.child.pid, output: p.output })) }
+    const pids = Object.fromEntries(processes.map((p) => [p.name, p.child.pid]))
+    return { url, stop, pids }
   } catch (error) {
     await stop()
     throw error

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 
 export interface NodeProcess {
+  readonly name: string
   readonly child: ChildProcess
   /** Resolves with the URL it prints (`… serving http://…`), or rejects with its output if it exits first. */
   readonly served: Promise<string>
@@ -39,6 +40,7 @@ export const startNodeProcess = (name: string, entry: string, args: readonly str
   served.catch(() => {})
   isReady.catch(() => {})
   return {
+    name,
     child,
     served,
     ready: isReady,

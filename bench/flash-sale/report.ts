@@ -113,6 +113,13 @@ export const markdownOf = (run: {
         `${r.oversold.fromOutcomes} / ${r.oversold.fromDatabase} | ${r.lost} | ${codes(m.errors)} |`
     }),
     '',
+    'While each crowd ran — wall-clock seconds, how long the arrivals took (the plan spreads them evenly), and CPU seconds per process:',
+    '',
+    ...ran(run.results).map((r) => {
+      const cpu = Object.entries(r.usage.cpuSeconds).map(([name, seconds]) => `${name} ${seconds}`).join(', ')
+      return `- ${r.label}: ${r.usage.wallSeconds} s; arrivals over ${r.metrics.arrivals.spanSeconds} s (planned ${s.burstMs / 1000} s, late p99 ${r.metrics.arrivals.lateMs.p99} ms); CPU s: ${cpu}`
+    }),
+    '',
     'Ratios, Popcorn ÷ naive on the same shape: latency below 1× means Popcorn answers sooner; orders/s above 1× means it decides more per second.',
     '',
   ]

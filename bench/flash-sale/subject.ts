@@ -15,6 +15,8 @@ export type SubjectResult = SubjectAbout & (
     readonly details: Record<string, unknown>
     readonly capacity: number
     readonly metrics: CrowdMetrics
+    /** CPU seconds per process (the bench's own included) while the crowd ran, beside the wall-clock seconds. */
+    readonly usage: { readonly wallSeconds: number; readonly cpuSeconds: Record<string, number> }
     /** Seats sold beyond capacity: from the outcomes the buyers saw, and from the database. */
     readonly oversold: { readonly fromOutcomes: number; readonly fromDatabase: number }
     /** Acknowledged orders with no final outcome by the end, confirmed over HTTP (Popcorn; the naive site answers synchronously). */

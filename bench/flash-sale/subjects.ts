@@ -1,3 +1,4 @@
+import { startCpuMeter } from '../lib/cpu.ts'
 import { freshIds, planCrowd, runCrowd, type Buyer } from './crowd.ts'
 import { measureCrowd } from './metrics.ts'
 import { inspectNaiveDatabase, startNaive, type Showing } from './naive.ts'
@@ -43,17 +44,19 @@ export const runPopcornSubject = async (world: World, settings: Settings, crowd:
       const buyers = freshIds(crowd)
       const seatsBefore = (await getJson<Seats>(`${popcorn.url}/api/showtimes/${hot}/seats`)).body
       const crowdOf = popcornBuyers(popcorn.url, { room, answerTimeoutMs: settings.answerTimeoutMs })
-      const run = await runCrowd(`${about.label}`, buyers, crowdOf.act, limitsOf(settings))
+      const cpu = startCpuMeter(popcorn.pids)
+      const run = await runCrowd(about.label, buyers, crowdOf.act, limitsOf(settings))
+      const usage = cpu.stop()
       const overHttp = await checkOrdersOverHttp(popcorn.url, buyers, run.traces)
       const seatsAfter = (await getJson<Seats>(`${popcorn.url}/api/showtimes/${hot}/seats`).catch(() => ({ body: undefined }))).body
       crowdOf.close()
-      outcome = { room, buyers, run, overHttp, seatsBefore, seatsAfter, url: popcorn.url }
+      outcome = { room, buyers, run, usage, overHttp, seatsBefore, seatsAfter }
     } finally {
       await popcorn.stop()
     }
     const database = await inspectPopcornDatabase(world.popcornDatabase, hot)
     const leftInBroker = world.broker ? await queueDepths(world.broker.url, world.broker.namespace).catch((error: unknown) => ({ error: messageOf(error) })) : undefined
-    const { buyers, run, overHttp, room, seatsBefore, seatsAfter } = outcome
+    const { buyers, run, usage, overHttp, room, seatsBefore, seatsAfter } = outcome
     const capacity = database.capacity
     const result: SubjectResult = {
       ...about,
@@ -61,6 +64,7 @@ export const runPopcornSubject = async (world: World, settings: Settings, crowd:
       details: { ...world.details, waitingRoom: room, processes: world.shape === 'embedded' ? 'popcorn start' : 'popcorn worker + popcorn web' },
       capacity,
       metrics: measureCrowd(buyers, run.traces, run.endedAt, run.ending),
+      usage,
       oversold: { fromOutcomes: oversoldByOutcomes(buyers, run.traces.map((t) => t.outcome), capacity), fromDatabase: Math.max(database.oversoldByOrders, database.oversoldByStream) },
       lost: overHttp.lost,
       checks: { overHttp, seatsBefore, seatsAfter, database, ...(leftInBroker && { leftInBroker }) },
@@ -82,12 +86,13 @@ export const runNaiveSubject = async (world: World, settings: Settings, crowd: r
       console.log(`  naive site serving ${naive.url}`)
       await runCrowd('warm-up', warmUpCrowd(settings), naiveBuyers(naive.url, { answerTimeoutMs: settings.answerTimeoutMs }), { deadlineMs: 60_000, quietMs: 5_000 })
       const buyers = freshIds(crowd)
+      const cpu = startCpuMeter({ 'naive site': naive.pid })
       const run = await runCrowd(about.label, buyers, naiveBuyers(naive.url, { answerTimeoutMs: settings.answerTimeoutMs }), limitsOf(settings))
-      outcome = { buyers, run }
+      outcome = { buyers, run, usage: cpu.stop() }
     } finally {
       await naive.stop()
     }
-    const { buyers, run } = outcome
+    const { buyers, run, usage } = outcome
     const database = await inspectNaiveDatabase(world.naiveDatabase, hot, buyers, run.traces)
     const result: SubjectResult = {
       ...about,
@@ -95,6 +100,7 @@ export const runNaiveSubject = async (world: World, settings: Settings, crowd: r
       details: { ...world.details, pool: world.shape === 'embedded' ? 'PGlite: one connection' : `pg.Pool max ${settings.naivePoolMax}, ${settings.naivePoolWaitMs} ms to get a connection` },
       capacity: database.capacity,
       metrics: measureCrowd(buyers, run.traces, run.endedAt, run.ending),
+      usage,
       oversold: { fromOutcomes: oversoldByOutcomes(buyers, run.traces.map((t) => t.outcome), database.capacity), fromDatabase: database.oversoldByOrders },
       lost: 0,
       checks: { database },
