@@ -1,11 +1,13 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
+import { loadConfig, type Config } from './config.ts'
 import { contexts as allContexts, type ContextModule } from './contexts/index.ts'
 import { opsApi } from './contexts/ops/api.ts'
 import type { Bus } from './messaging/bus.ts'
 import type { MessageSession } from './messaging/session.ts'
 import type { Database } from './messaging/sql.ts'
 import formBody from '@fastify/formbody'
+import { admitEveryone, type Admission } from './web/admission.ts'
 import { registerBrowserSessions } from './web/browser-session.ts'
 import { registerErrorHandling } from './web/error-handler.ts'
 import { registerViews } from './web/views.ts'
@@ -20,6 +22,17 @@ export interface AppDeps {
   readonly describe: () => Record<string, unknown>
   /** Whose pages and routes to serve; every context unless a test picks some. */
   readonly contexts?: readonly ContextModule[]
+  /** The process's settings; the defaults unless given. */
+  readonly config?: Config
+  /** The gate in front of ordering, when the caller made it already (a web node shares it with its sockets). */
+  readonly admission?: Admission
+}
+
+/** The gate of the context that provides one (the waiting room); without it everyone may order. */
+export const admissionOf = (contexts: readonly ContextModule[], deps: { db: Database; config: Config; logger: Logger }): Admission => {
+  const providers = contexts.filter((context) => context.admission)
+  if (providers.length > 1) throw new Error(`only one context may control admission; ${providers.map((c) => c.name).join(' and ')} both do`)
+  return providers[0]?.admission?.(deps) ?? admitEveryone
 }
 
 /** The HTTP app, built apart from `listen` so that tests call `app.inject()`. */
@@ -31,7 +44,10 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   await registerViews(app)
   app.get('/health', async () => ({ status: 'ok', ...deps.describe() }))
   await app.register(opsApi(deps.bus.errors))
-  const web = { db: deps.db, session: deps.session, logger: deps.logger }
-  for (const context of deps.contexts ?? allContexts) if (context.web) await app.register(context.web(web))
+  const contexts = deps.contexts ?? allContexts
+  const config = deps.config ?? loadConfig({})
+  const admission = deps.admission ?? admissionOf(contexts, { db: deps.db, config, logger: deps.logger })
+  const web = { db: deps.db, session: deps.session, logger: deps.logger, config, admission }
+  for (const context of contexts) if (context.web) await app.register(context.web(web))
   return app
 }

@@ -23,6 +23,18 @@ const schema = z.object({
   POPCORN_MAX_BODY_BYTES: number(1_024, 4 * 1024 * 1024).default(64 * 1024),
   /** A database-queue message claimed by a process that then died is redelivered after this long. */
   POPCORN_LEASE_MS: number(500, 3_600_000).default(30_000),
+  /** Signs place tokens; unset, a random secret is made once and kept in the database, shared by every web node. */
+  POPCORN_SECRET: z.string().min(32, 'at least 32 characters').max(512).optional(),
+  /** Admin pages ask for it (basic auth, user "admin"); unset, they answer only to this machine (loopback). */
+  POPCORN_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').max(200).optional(),
+  /** Joins of a waiting room one client address may make per minute (per web node); a flood beyond waits. */
+  POPCORN_WAITING_ROOM_JOINS_PER_ADDRESS_PER_MINUTE: number(1, 10_000_000).default(30),
+  /** How long a place that was let through may order, before its turn has passed. */
+  POPCORN_WAITING_ROOM_ADMISSION_MINUTES: number(1, 24 * 60).default(10),
+  /** People per second the workers are assumed to take at least: an idle system does not queue a lone visitor. */
+  POPCORN_WAITING_ROOM_MIN_CAPACITY: number(1, 1_000_000).default(20),
+  /** How often each web node moves its waiting rooms on and tells the people watching. */
+  POPCORN_WAITING_ROOM_TICK_MS: number(50, 10_000).default(1_000),
 })
 
 export type Config = z.infer<typeof schema>

@@ -62,7 +62,7 @@ export const startPopcorn = async (config: Config, role: Role, logger: Logger = 
 
   const describe = () => ({ role, instance: instanceId, database: db.kind, transport: transport.kind })
   const web = role === 'worker' ? undefined : await startWebNode({
-    bus, db, contexts, logger, describe,
+    bus, db, contexts, logger, describe, config,
     listen: { port: config.PORT, host: config.HOST },
     maxBodyBytes: config.POPCORN_MAX_BODY_BYTES,
     ...(!embedded && { sharedDatabaseUrl: config.POPCORN_DATABASE_URL }),

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
+import type { Config } from '../config.ts'
 import type { MigrationSource } from '../adapters/db/migrate.ts'
 import type { EndpointDefinition } from '../messaging/endpoint.ts'
 import type { HandlerRegistration } from '../messaging/handler.ts'
+import type { Admission } from '../web/admission.ts'
 import type { BrowserSocket, Realtime } from '../web/realtime.ts'
 import type { MessageDefinition } from '../messaging/message.ts'
 import type { MessageSession } from '../messaging/session.ts'
@@ -10,6 +12,7 @@ import type { Database } from '../messaging/sql.ts'
 import { ordering } from './ordering/index.ts'
 import { notifications } from './notifications/index.ts'
 import { catalog } from './catalog/index.ts'
+import { waitingRoom } from './waiting-room/index.ts'
 
 /** What a context's pages and routes get from the web process. */
 export interface WebDeps {
@@ -18,6 +21,10 @@ export interface WebDeps {
   /** Sends durably from the web process; replies come back to this web node. */
   readonly session: MessageSession
   readonly logger: Logger
+  /** The process's settings, for the contexts that have some. */
+  readonly config: Config
+  /** Whether a browser may order a showtime now (the waiting room's gate; everyone, without one). */
+  readonly admission: Admission
 }
 
 /** What a context's back end gets when a process starts it (once, before its endpoint consumes). */
@@ -39,11 +46,13 @@ export interface ContextModule {
   readonly onStart?: (deps: StartDeps) => Promise<void>
   /** Its pages and HTTP routes, as a fastify plugin. */
   readonly web?: (deps: WebDeps) => (app: FastifyInstance) => Promise<void>
-  /** Events it takes from a browser's socket. */
+  /** Events it takes from a browser's socket: called once per web node, then with each socket that connects. */
   readonly socket?: (deps: WebDeps) => (client: BrowserSocket) => void
+  /** Admission control in front of ordering (the waiting room): at most one context provides it. */
+  readonly admission?: (deps: Pick<WebDeps, 'db' | 'config' | 'logger'>) => Admission
   /** Handlers on each web node's own queue: replies and events to push to the browsers it holds. */
   readonly webHandlers?: (deps: { readonly realtime: Realtime }) => readonly HandlerRegistration[]
 }
 
 /** Every context, in the order their migrations apply. */
-export const contexts: readonly ContextModule[] = [catalog, ordering, notifications]
+export const contexts: readonly ContextModule[] = [catalog, ordering, notifications, waitingRoom]

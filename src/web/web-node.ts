@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import { createSocketServer } from '../adapters/realtime/socket-io.ts'
-import { buildApp } from '../app.ts'
+import { admissionOf, buildApp } from '../app.ts'
+import { loadConfig, type Config } from '../config.ts'
 import type { ContextModule } from '../contexts/index.ts'
 import type { Bus } from '../messaging/bus.ts'
 import { defineEndpoint } from '../messaging/endpoint.ts'
@@ -17,6 +18,8 @@ export interface WebNodeOptions {
   /** PostgreSQL, when web nodes share one: the socket adapter reaches the browsers the other nodes hold. */
   readonly sharedDatabaseUrl?: string
   readonly describe: () => Record<string, unknown>
+  /** The process's settings; the defaults unless given. */
+  readonly config?: Config
 }
 
 /**
@@ -31,11 +34,15 @@ export const startWebNode = async (options: WebNodeOptions) => {
     perInstance: true,
     handlers: options.contexts.flatMap((context) => context.webHandlers?.({ realtime }) ?? []),
   }))
-  const deps = { db: options.db, session: web.session, logger: options.logger }
+  const config = options.config ?? loadConfig({})
+  const admission = admissionOf(options.contexts, { db: options.db, config, logger: options.logger })
+  const deps = { db: options.db, session: web.session, logger: options.logger, config, admission }
   const app = await buildApp({ bus: options.bus, ...deps, logger: options.logger, maxBodyBytes: options.maxBodyBytes, describe: options.describe, contexts: options.contexts })
   const server = await createSocketServer(app.server, { logger: options.logger, ...(options.sharedDatabaseUrl && { databaseUrl: options.sharedDatabaseUrl }) })
+  // Once per node: a context may keep per-node state for its sockets (the waiting room's watchers).
+  const onSocket = options.contexts.flatMap((context) => (context.socket ? [context.socket(deps)] : []))
   sockets = attachBrowserSessions(server.io, (client) => {
-    for (const context of options.contexts) context.socket?.(deps)(client)
+    for (const handle of onSocket) handle(client)
   })
   const url = await app.listen(options.listen)
   return {

@@ -14,6 +14,8 @@ import { drawingEntryEmail } from './emails/drawing-entry.email.ts'
 import { ticketsEmail } from './emails/tickets.email.ts'
 import { notifications } from './index.ts'
 import { mailboxSender } from './mailbox.sender.ts'
+import { loadConfig } from '../../config.ts'
+import { admitEveryone } from '../../web/admission.ts'
 
 const unescapeHtml = (text: string) =>
   text.replace(/&(lt|gt|quot|#39|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[name]!)
@@ -30,7 +32,7 @@ for (const shape of shapes) {
       app = Fastify({ logger: process.env.POPCORN_TEST_LOG ? { level: process.env.POPCORN_TEST_LOG } : false })
       registerErrorHandling(app)
       await registerViews(app, { cache: false })
-      await app.register(notificationsApi({ db: world.db, session: bus.session('web'), logger: testLogger }))
+      await app.register(notificationsApi({ db: world.db, session: bus.session('web'), logger: testLogger, config: loadConfig({}), admission: admitEveryone }))
 
       const order = { showtimeId: 'dune-1', tickets: 2, totalCents: 2500, theaterName: 'Kriterion', startsAt: '2024-06-01T18:30:00.000Z' }
       const emails: Email[] = [

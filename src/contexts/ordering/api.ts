@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { waitingRoomUrlOf, withPlaceCookie } from '../../web/admission.ts'
 import { HttpError, parse } from '../../web/errors.ts'
 import type { BrowserSocket } from '../../web/realtime.ts'
 import type { WebDeps } from '../index.ts'
@@ -26,11 +27,15 @@ const publicOrder = async (deps: WebDeps, orderId: string) => {
 
 /** Ordering over HTTP: the fallback way to order, and the order status that survives a closed browser. */
 export const orderingWeb = (deps: WebDeps) => async (app: FastifyInstance) => {
-  app.post('/api/orders', async (request, reply) => reply.status(202).send(await placeOrder(deps, request.body, request.browserSession)))
+  app.post('/api/orders', async (request, reply) => reply.status(202).send(await placeOrder(deps, withPlaceCookie(request.body, request.headers.cookie), request.browserSession)))
 
-  // The order form without JavaScript: post, then land on the order's page.
+  // The order form without JavaScript: post, then land on the order's page (or in the waiting room, while it is on).
   app.post('/orders', async (request, reply) => {
-    const received = await placeOrder(deps, request.body, request.browserSession)
+    const received = await placeOrder(deps, withPlaceCookie(request.body, request.headers.cookie), request.browserSession).catch((error: unknown) => {
+      const room = waitingRoomUrlOf(error)
+      if (room) return { statusUrl: room }
+      throw error
+    })
     return reply.redirect(received.statusUrl, 303)
   })
 

@@ -69,8 +69,14 @@ export interface PlaceStatus {
 export const turnHasPassed = (place: Place, now: Date, settings: Pick<RoomSettings, 'admissionMs'>) =>
   place.admittedAt !== null && now.getTime() >= place.admittedAt.getTime() + settings.admissionMs
 
+/**
+ * Let through: its admission time is written, or the watermark has passed it (a join still committing while a tick
+ * moved past its number gets its time written when next seen), or the room is not on at all.
+ */
+export const isAdmitted = (room: Room, place: Place) => place.admittedAt !== null || place.number <= room.admittedThrough || !room.active
+
 export const statusOf = (room: Room, place: Place, settings: Pick<RoomSettings, 'admissionMs'>): PlaceStatus => {
-  const admitted = place.admittedAt !== null || !room.active
+  const admitted = isAdmitted(room, place)
   const position = admitted ? 0 : Math.max(1, place.number - room.admittedThrough)
   const firstPosition = Math.max(1, place.number - place.throughAtJoin)
   return {

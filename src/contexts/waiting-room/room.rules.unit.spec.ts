@@ -47,6 +47,11 @@ describe('a place\'s status', () => {
     assert.deepEqual([status.admitted, status.position, status.etaSeconds, status.progress, status.admittedUntil], [true, 0, 0, 1, at(660).toISOString()])
   })
 
+  test('a place the watermark passed is in, even before its admission time is written', () => {
+    const status = statusOf(active, place(9), settings)
+    assert.deepEqual([status.admitted, status.position, status.admittedUntil], [true, 0, null])
+  })
+
   test('an inactive room lets everyone in', () => {
     const status = statusOf(room({ active: false, admittedThrough: 0 }), place(40), settings)
     assert.deepEqual([status.active, status.admitted, status.position], [false, true, 0])

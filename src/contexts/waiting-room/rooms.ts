@@ -1,0 +1,100 @@
+import type { Database, Sql } from '../../messaging/sql.ts'
+import type { Place, Room } from './room.rules.ts'
+
+/** A room as stored: the version a change is written over, and the number of its place sequence. */
+export type StoredRoom = Room & { readonly roomNo: number; readonly version: number }
+export type RoomWithLast = StoredRoom & { readonly lastNumber: number }
+
+const roomColumns = `r.showtime_id as "showtimeId", r.room_no as "roomNo", r.mode, r.fixed_rate as "fixedRate", r.active, r.rate,
+  r.admitted_through as "admittedThrough", r.credit, r.number_at_tick as "numberAtTick", r.arrivals_per_second as "arrivalsPerSecond",
+  r.calm_since as "calmSince", r.ticked_at as "tickedAt", r.version`
+const lastNumber = `coalesce((select max(p.number) from waiting_room.places p where p.showtime_id = r.showtime_id), 0) as "lastNumber"`
+const placeColumns = `showtime_id as "showtimeId", number, browser_session as "browserSession", joined_at as "joinedAt",
+  through_at_join as "throughAtJoin", admitted_at as "admittedAt"`
+
+export const roomOf = async (sql: Sql, showtimeId: string): Promise<StoredRoom | undefined> =>
+  (await sql.query<StoredRoom>(`select ${roomColumns} from waiting_room.rooms r where r.showtime_id = $1`, [showtimeId])).rows[0]
+
+export const roomWithLast = async (sql: Sql, showtimeId: string): Promise<RoomWithLast | undefined> =>
+  (await sql.query<RoomWithLast>(`select ${roomColumns}, ${lastNumber} from waiting_room.rooms r where r.showtime_id = $1`, [showtimeId])).rows[0]
+
+export const roomsWithLast = async (sql: Sql): Promise<RoomWithLast[]> =>
+  (await sql.query<RoomWithLast>(`select ${roomColumns}, ${lastNumber} from waiting_room.rooms r order by r.showtime_id`)).rows
+
+export const roomsByIds = async (sql: Sql, showtimeIds: readonly string[]): Promise<StoredRoom[]> =>
+  (await sql.query<StoredRoom>(`select ${roomColumns} from waiting_room.rooms r where r.showtime_id = any($1::text[])`, [showtimeIds])).rows
+
+/**
+ * The room of a showtime, made on first use with its own sequence. Two first joins at once: the second waits on the
+ * first's insert, finds the room there, and makes no sequence.
+ */
+export const openRoom = async (db: Database, showtimeId: string, now: Date): Promise<StoredRoom> => {
+  const known = await roomOf(db, showtimeId)
+  if (known) return known
+  await db.transaction(async (tx) => {
+    const made = await tx.query<{ roomNo: number }>(
+      `insert into waiting_room.rooms (showtime_id, ticked_at) values ($1, $2) on conflict (showtime_id) do nothing returning room_no as "roomNo"`,
+      [showtimeId, now])
+    const roomNo = made.rows[0]?.roomNo
+    if (roomNo !== undefined) await tx.query(`create sequence waiting_room.numbers_${Number(roomNo)} as integer`)
+  })
+  return (await roomOf(db, showtimeId))!
+}
+
+/** Writes a tick or an admin change over the version it was computed from; false when another node got there first. */
+export const saveRoom = (db: Database, before: StoredRoom, after: Room, now: Date): Promise<boolean> =>
+  db.transaction(async (tx) => {
+    const { rowCount } = await tx.query(
+      `update waiting_room.rooms set mode = $3, fixed_rate = $4, active = $5, rate = $6, admitted_through = $7, credit = $8,
+         number_at_tick = $9, arrivals_per_second = $10, calm_since = $11, ticked_at = $12, version = version + 1
+       where showtime_id = $1 and version = $2`,
+      [before.showtimeId, before.version, after.mode, after.fixedRate, after.active, after.rate, after.admittedThrough, after.credit,
+        after.numberAtTick, after.arrivalsPerSecond, after.calmSince, after.tickedAt])
+    if (rowCount !== 1) return false
+    // Switching off lets in whoever still waits; otherwise the places just passed get their admission time.
+    const from = before.active && !after.active ? 0 : before.admittedThrough
+    if (after.admittedThrough > from) {
+      await tx.query(
+        `update waiting_room.places set admitted_at = $4 where showtime_id = $1 and number > $2 and number <= $3 and admitted_at is null`,
+        [before.showtimeId, from, after.admittedThrough, now])
+    }
+    return true
+  })
+
+export const placeOfSession = async (sql: Sql, showtimeId: string, browserSession: string): Promise<Place | undefined> =>
+  (await sql.query<Place>(`select ${placeColumns} from waiting_room.places where showtime_id = $1 and browser_session = $2`, [showtimeId, browserSession])).rows[0]
+
+/**
+ * A new place at the back of the queue, numbered by the room's sequence. Undefined when the session took one at
+ * the same moment (its number is then a gap nobody holds, passed over like anyone else's).
+ */
+export const takePlace = async (sql: Sql, room: StoredRoom, place: Omit<Place, 'number'>): Promise<Place | undefined> =>
+  (await sql.query<Place>(
+    `insert into waiting_room.places (showtime_id, number, browser_session, joined_at, through_at_join, admitted_at)
+     values ($1, nextval('waiting_room.numbers_${Number(room.roomNo)}'), $2, $3, $4, $5)
+     on conflict do nothing returning ${placeColumns}`,
+    [place.showtimeId, place.browserSession, place.joinedAt, place.throughAtJoin, place.admittedAt])).rows[0]
+
+/** A place whose turn has passed goes to the back of the queue under a new number; its old token no longer fits. */
+export const requeuePlace = async (sql: Sql, room: StoredRoom, old: Place, place: Pick<Place, 'joinedAt' | 'throughAtJoin' | 'admittedAt'>): Promise<Place | undefined> =>
+  (await sql.query<Place>(
+    `update waiting_room.places set number = nextval('waiting_room.numbers_${Number(room.roomNo)}'), joined_at = $4, through_at_join = $5, admitted_at = $6
+     where showtime_id = $1 and browser_session = $2 and number = $3 returning ${placeColumns}`,
+    [old.showtimeId, old.browserSession, old.number, place.joinedAt, place.throughAtJoin, place.admittedAt])).rows[0]
+
+/**
+ * When each of these places was let in, writing `now` for those the watermark passed whose time is not written
+ * yet (the straggler `isAdmitted` speaks of, or a place taken while its room switched off).
+ */
+export const admissionTimes = async (sql: Sql, showtimeId: string, numbers: readonly number[], now: Date): Promise<Map<number, Date>> => {
+  if (numbers.length === 0) return new Map()
+  const { rows } = await sql.query<{ number: number; admittedAt: Date }>(
+    `with written as (
+       update waiting_room.places set admitted_at = $3 where showtime_id = $1 and number = any($2::int[]) and admitted_at is null
+       returning number, admitted_at)
+     select number, admitted_at as "admittedAt" from written
+     union all
+     select number, admitted_at from waiting_room.places where showtime_id = $1 and number = any($2::int[]) and admitted_at is not null`,
+    [showtimeId, numbers, now])
+  return new Map(rows.map((r) => [r.number, r.admittedAt]))
+}

@@ -1,0 +1,45 @@
+import type { Config } from '../../config.ts'
+import type { Database } from '../../messaging/sql.ts'
+import type { CapacitySettings } from './capacity.rules.ts'
+import { placeTokens, type PlaceTokens } from './place-token.ts'
+import type { RoomSettings } from './room.rules.ts'
+
+export interface WaitingRoomSettings extends RoomSettings, CapacitySettings {
+  readonly tickMs: number
+  readonly joinsPerAddressPerMinute: number
+  /** How many whole seconds of the workers' handled messages each measure looks at. */
+  readonly measureSeconds: number
+  readonly adminPassword: string | undefined
+}
+
+export const settingsFrom = (config: Config): WaitingRoomSettings => ({
+  admissionMs: config.POPCORN_WAITING_ROOM_ADMISSION_MINUTES * 60_000,
+  calmMs: 30_000,
+  maxAdvanceMs: 5_000,
+  arrivalWindowMs: 2 * config.POPCORN_WAITING_ROOM_TICK_MS,
+  arrivalsSmoothingMs: 1_000,
+  floor: config.POPCORN_WAITING_ROOM_MIN_CAPACITY,
+  halfLifeMs: 5 * 60_000,
+  tickMs: config.POPCORN_WAITING_ROOM_TICK_MS,
+  joinsPerAddressPerMinute: config.POPCORN_WAITING_ROOM_JOINS_PER_ADDRESS_PER_MINUTE,
+  measureSeconds: 10,
+  adminPassword: config.POPCORN_ADMIN_PASSWORD,
+})
+
+/** A place token lives long enough to wait through a long queue; joining again gives a fresh one for the same place. */
+const tokenTtlMs = 6 * 3_600_000
+
+/** What the waiting room's routes, sockets, ticker and gate work with. */
+export interface RoomDeps {
+  readonly db: Database
+  readonly settings: WaitingRoomSettings
+  readonly tokens: PlaceTokens
+  readonly clock: () => Date
+}
+
+export const roomDeps = (deps: { readonly db: Database; readonly config: Config }): RoomDeps => ({
+  db: deps.db,
+  settings: settingsFrom(deps.config),
+  tokens: placeTokens({ db: deps.db, secret: deps.config.POPCORN_SECRET, ttlMs: tokenTtlMs }),
+  clock: () => new Date(),
+})

@@ -1,0 +1,50 @@
+import type { Logger } from 'pino'
+import { handledPerSecond } from '../../messaging/throughput.ts'
+import { SubmitOrder } from '../ordering/messages.ts'
+import { capacityOf, remember } from './capacity.rules.ts'
+import { rememberedCapacity, saveCapacity } from './capacity.ts'
+import { tickChanged, tickRoom } from './room.rules.ts'
+import { roomsWithLast, saveRoom } from './rooms.ts'
+import type { RoomDeps } from './settings.ts'
+
+/** Ordering's partition queues (`ordering.p0` …): where every order is decided, so their handled rate is the capacity. */
+const orderingPartitions = `${SubmitOrder.owner}.p`
+
+/** Measures the workers (the busiest recent second, remembered and fading) and says what they take now. */
+export const measureCapacity = async (deps: RoomDeps, now: Date): Promise<number> => {
+  const handled = await handledPerSecond(deps.db, orderingPartitions, deps.settings.measureSeconds)
+  const before = await rememberedCapacity(deps.db)
+  const after = remember(before, handled, now, deps.settings)
+  if (after.rate !== before.rate) await saveCapacity(deps.db, before, after)
+  return capacityOf(after, now, deps.settings)
+}
+
+/** One tick of every room: measured, moved on, switched; written only where something happened. */
+export const tickRooms = async (deps: RoomDeps) => {
+  const now = deps.clock()
+  const capacity = await measureCapacity(deps, now)
+  for (const room of await roomsWithLast(deps.db)) {
+    const after = tickRoom(room, { lastNumber: room.lastNumber, capacity }, now, deps.settings)
+    if (tickChanged(room, after)) await saveRoom(deps.db, room, after, now)
+  }
+}
+
+/**
+ * Every web node ticks its rooms; the writes are compare-and-set on each room's version, so several nodes ticking
+ * at once move a room on once. A tick still running when the next is due is not doubled up.
+ */
+export const startTicker = (deps: RoomDeps, logger: Logger) => {
+  let running: Promise<void> | undefined
+  const timer = setInterval(() => {
+    running ??= tickRooms(deps)
+      .catch((error) => logger.warn({ err: error }, 'waiting room tick failed'))
+      .finally(() => (running = undefined))
+  }, deps.settings.tickMs)
+  timer.unref()
+  return {
+    async stop() {
+      clearInterval(timer)
+      await running
+    },
+  }
+}

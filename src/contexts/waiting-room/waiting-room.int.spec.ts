@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { after, before, describe, test } from 'node:test'
+import { SignJWT } from 'jose'
+import { eventually } from '../../../test/support/eventually.ts'
+import { showtime, startPopcornNode, type PopcornNode } from '../../../test/support/popcorn-node.ts'
+import { shapes } from '../../../test/support/shapes.ts'
+import { admin, visitor, type Visitor } from '../../../test/support/visitor.ts'
+import { ordering } from '../ordering/index.ts'
+import { waitingRoom } from './index.ts'
+import { placeTokens } from './place-token.ts'
+
+const rooms = ['fcfs', 'single', 'tokens', 'guarded', 'switches', 'auto-hot'] as const
+const env = { POPCORN_WAITING_ROOM_TICK_MS: '100', POPCORN_WAITING_ROOM_JOINS_PER_ADDRESS_PER_MINUTE: '100000' }
+
+const count = async (node: PopcornNode, sql: string, params: unknown[] = []) => (await node.world.db.query<{ n: number }>(`select count(*)::int as n from ${sql}`, params)).rows[0]!.n
+
+for (const shape of shapes) {
+  describe(`the waiting room on ${shape.name}`, () => {
+    let node: PopcornNode
+
+    before(async () => {
+      node = await startPopcornNode(shape, [ordering, waitingRoom], env)
+      for (const id of rooms) await node.schedule(showtime(id))
+      await eventually(async () => assert.equal(await count(node, 'waiting_room.showtimes'), rooms.length), { timeoutMs: 60_000, what: 'the showtimes known to the waiting room' })
+    })
+    after(async () => node?.stop())
+
+    test('first come, first served: places in the order of joining, let through in that order', { timeout: 120_000 }, async () => {
+      const boss = admin(node.url)
+      assert.equal((await boss.set('fcfs', { mode: 'on', ratePerSecond: 0 })).status, 200)
+      const crowd = Array.from({ length: 40 }, () => visitor(node.url))
+      const together = await Promise.all(crowd.map((v) => v.join('fcfs')))
+      assert.deepEqual(together.map((a) => a.status), crowd.map(() => 200))
+      assert.deepEqual(together.map((a) => a.body.place.position).sort((a, b) => a - b), crowd.map((_, i) => i + 1), 'joining at once: each a place of its own')
+      const late: Visitor[] = []
+      for (let i = 0; i < 10; i++) {
+        const v = visitor(node.url)
+        const joined = await v.join('fcfs')
+        assert.deepEqual([joined.body.place.position, joined.body.place.admitted, joined.body.place.active], [41 + i, false, true])
+        late.push(v)
+      }
+      const queue = [...crowd.map((v, i) => ({ v, position: together[i]!.body.place.position as number, token: together[i]!.body.token as string })),
+        ...late.map((v, i) => ({ v, position: 41 + i, token: '' }))].sort((a, b) => a.position - b.position)
+
+      assert.equal((await boss.set('fcfs', { mode: 'on', ratePerSecond: 25 })).status, 200)
+      // From the back of the queue forward: someone let through means everyone ahead was let through before.
+      await eventually(async () => {
+        let someoneBehindIn = false
+        for (const { v, position } of [...queue].reverse()) {
+          const { place } = (await v.mine('fcfs')).body
+          if (someoneBehindIn) assert.equal(place.admitted, true, `number ${position} waits while someone behind was let through`)
+          someoneBehindIn ||= place.admitted
+        }
+        assert.ok(someoneBehindIn && (await queue[queue.length - 1]!.v.mine('fcfs')).body.place.admitted, 'everyone let through')
+      }, { timeoutMs: 60_000, intervalMs: 200 })
+    })
+
+    test('one place per browser session: joining again keeps it, with a fresh token; a closed tab comes back to it', async () => {
+      await admin(node.url).set('single', { mode: 'on', ratePerSecond: 0 })
+      const ann = visitor(node.url)
+      const bob = visitor(node.url)
+      const first = await ann.join('single')
+      assert.equal((await bob.join('single')).body.place.position, 2)
+      const again = await ann.join('single')
+      assert.equal(again.body.place.position, 1)
+      assert.equal((await ann.mine('single', again.body.token)).body.place.position, 1, 'the new token is good for the same place')
+      assert.equal((await ann.mine('single', first.body.token)).body.place.position, 1, 'and so is the first, until it runs out')
+      assert.equal(await count(node, `waiting_room.places where showtime_id = 'single'`), 2)
+
+      // The tab closed: the cookie still has the token, and the page shows the place.
+      assert.match(String(ann.cookies.get('popcorn_place_single')), /^ey/)
+      assert.equal((await ann.mine('single')).body.place.position, 1)
+      const page = await ann.call('GET', '/waiting-room/single')
+      assert.equal(page.status, 200)
+      assert.match(page.body, /You are number 1 in the queue/)
+      assert.match(page.body, /id="room-position">1</)
+    })
+
+    test('a token is refused for another browser, when forged, for another room, and when it ran out', async () => {
+      await admin(node.url).set('tokens', { mode: 'on', ratePerSecond: 0 })
+      const ann = visitor(node.url)
+      const { token } = (await ann.join('tokens')).body
+      const refused = async (answer: Promise<{ status: number; body: { error: { code: string; message: string } } }>, status: number, code: string) => {
+        const { status: actual, body } = await answer
+        assert.deepEqual([actual, body.error.code], [status, code], body.error.message)
+        return body.error.message
+      }
+      await refused(visitor(node.url).mine('tokens', token), 403, 'PLACE_TOKEN_NOT_YOURS')
+
+      const [header, payload, signature] = token.split('.')
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString())
+      const elsewhere = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(randomBytes(32))
+      assert.match(await refused(ann.mine('tokens', elsewhere), 401, 'PLACE_TOKEN_INVALID'), /not signed by Popcorn/)
+      const moved = Buffer.from(JSON.stringify({ ...claims, place: 1_000 })).toString('base64url')
+      await refused(ann.mine('tokens', `${header}.${moved}.${signature}`), 401, 'PLACE_TOKEN_INVALID')
+      await refused(ann.mine('tokens', 'not.a.token'), 401, 'PLACE_TOKEN_INVALID')
+      await refused(ann.mine('single', token), 401, 'PLACE_TOKEN_INVALID')
+
+      const signer = placeTokens({ db: node.world.db, ttlMs: 60_000 })
+      const old = await signer.sign({ showtimeId: 'tokens', place: claims.place, browserSession: ann.session }, new Date(Date.now() - 3_600_000))
+      assert.match(await refused(ann.mine('tokens', old), 410, 'PLACE_TOKEN_EXPIRED'), /run out/)
+      assert.equal((await ann.mine('tokens', token)).status, 200, 'the good token still works')
+    })
+
+    test('bad input gets a clear 400 (or 404) and changes nothing', async () => {
+      const before = await count(node, 'waiting_room.rooms')
+      const ann = visitor(node.url)
+      for (const [path, status] of [['/api/waiting-room/Not%20An%20Id!/places', 400], ['/api/waiting-room/no-such-showtime/places', 404], [`/api/waiting-room/${'x'.repeat(90)}/places`, 400]] as const) {
+        const answer = await ann.call('POST', path)
+        assert.equal(answer.status, status, JSON.stringify(answer.body))
+        assert.ok(answer.body.error.message)
+      }
+      assert.equal((await ann.mine('tokens', 'y'.repeat(3_000))).status, 400)
+      assert.equal((await ann.mine('tokens')).status, 404, 'no token, no place')
+      assert.equal((await ann.call('GET', '/waiting-room/no-such-showtime')).status, 404)
+      assert.equal(await count(node, 'waiting_room.rooms'), before)
+      assert.equal(await count(node, 'waiting_room.places where browser_session = $1', [ann.session]), 0)
+    })
+
+    test('the admin forces a room on and off, fixes its outflow, and sees every room', async () => {
+      const boss = admin(node.url)
+      const on = await boss.set('switches', { mode: 'on', ratePerSecond: 0 })
+      assert.deepEqual([on.body.room.mode, on.body.room.active, on.body.room.ratePerSecond], ['on', true, 0])
+      const people = [visitor(node.url), visitor(node.url), visitor(node.url)]
+      for (const p of people) assert.equal((await p.join('switches')).body.place.admitted, false)
+      const listed = (await boss.rooms()).rooms.find((r) => r.showtimeId === 'switches')!
+      assert.deepEqual([listed.mode, listed.active, listed.waiting, listed.ratePerSecond, listed.fixedRatePerSecond], ['on', true, 3, 0, 0])
+      assert.equal(typeof listed.arrivalsPerSecond, 'number')
+      assert.ok(listed.capacityPerSecond >= 20, 'the capacity floor')
+
+      for (const bad of [{ mode: 'maybe' }, { mode: 'on', ratePerSecond: -1 }, { mode: 'on', extra: true }, 'on', { ratePerSecond: 5 }]) {
+        const answer = await boss.set('switches', bad)
+        assert.equal(answer.status, 400, JSON.stringify(bad))
+      }
+      assert.equal((await boss.set('no-such-showtime', { mode: 'on' })).status, 404)
+      assert.deepEqual((await boss.rooms()).rooms.find((r) => r.showtimeId === 'switches')!.ratePerSecond, 0, 'nothing changed')
+
+      await boss.set('switches', { mode: 'on', ratePerSecond: 50 })
+      await eventually(async () => assert.equal((await people[2]!.mine('switches')).body.place.admitted, true))
+      assert.equal((await boss.rooms()).rooms.find((r) => r.showtimeId === 'switches')!.waiting, 0)
+
+      await boss.set('switches', { mode: 'on', ratePerSecond: 0 })
+      const waiting = visitor(node.url)
+      assert.equal((await waiting.join('switches')).body.place.admitted, false)
+      const off = await boss.set('switches', { mode: 'off' })
+      assert.deepEqual([off.body.room.mode, off.body.room.active, off.body.room.fixedRatePerSecond], ['off', false, 0], 'a rate left out is kept')
+      assert.deepEqual((await waiting.mine('switches')).body.place.admitted, true, 'switched off: whoever waited is in')
+      assert.equal((await visitor(node.url).join('switches')).body.place.admitted, true, 'and newcomers at once')
+
+      const page = await boss.call('GET', '/admin/waiting-rooms')
+      assert.equal(page.status, 200)
+      assert.match(page.body, /data-room="switches"/)
+      assert.equal((await boss.set('switches', { mode: 'auto', ratePerSecond: null })).body.room.fixedRatePerSecond, null)
+    })
+
+    test('auto: switches on by itself when arrivals exceed what the workers take', { timeout: 120_000 }, async () => {
+      const boss = admin(node.url)
+      const before = (await boss.rooms())
+      assert.equal(before.rooms.find((r) => r.showtimeId === 'auto-hot'), undefined, 'no room yet')
+      const first = await visitor(node.url).join('auto-hot')
+      assert.deepEqual([first.body.place.active, first.body.place.admitted], [false, true], 'one visitor on a quiet system goes straight in')
+
+      const crowd = Array.from({ length: 400 }, () => visitor(node.url))
+      await Promise.all(crowd.map((v) => v.join('auto-hot')))
+      const room = await eventually(async () => {
+        const hot = (await boss.rooms()).rooms.find((r) => r.showtimeId === 'auto-hot')!
+        assert.equal(hot.active, true, `arrivals ${hot.arrivalsPerSecond}/s, capacity ${hot.capacityPerSecond}/s`)
+        return hot
+      }, { timeoutMs: 30_000, intervalMs: 50 })
+      assert.equal(room.mode, 'auto')
+      assert.ok(room.arrivalsPerSecond > 0)
+      const latecomer = await visitor(node.url).join('auto-hot')
+      assert.deepEqual([latecomer.body.place.active, latecomer.body.place.admitted], [true, false], 'now the queue forms')
+      assert.ok(latecomer.body.place.ratePerSecond >= 20, 'let through at the measured capacity (never below its floor)')
+    })
+  })
+
+  describe(`the waiting room's limits on ${shape.name}`, () => {
+    let node: PopcornNode
+    before(async () => {
+      node = await startPopcornNode(shape, [ordering, waitingRoom], { ...env, POPCORN_WAITING_ROOM_JOINS_PER_ADDRESS_PER_MINUTE: '5', POPCORN_ADMIN_PASSWORD: 'popcorn-admin-pw' })
+      await node.schedule(showtime('flooded'))
+      await eventually(async () => assert.equal(await count(node, 'waiting_room.showtimes'), 1), { timeoutMs: 60_000 })
+    })
+    after(async () => node?.stop())
+
+    test('a flood of joins from one address is throttled, and what it refused left nothing behind', async () => {
+      const answers = []
+      for (let i = 0; i < 12; i++) answers.push(await visitor(node.url).join('flooded'))
+      assert.deepEqual(answers.map((a) => a.status), [...Array(5).fill(200), ...Array(7).fill(429)])
+      assert.equal(answers[5]!.body.error.code, 'TOO_MANY_REQUESTS')
+      assert.equal(await count(node, 'waiting_room.places'), 5)
+    })
+
+    test('with an admin password, admin asks for it', async () => {
+      const stranger = await admin(node.url).call('GET', '/api/admin/waiting-rooms')
+      assert.equal(stranger.status, 401)
+      assert.match(String(stranger.headers.get('www-authenticate')), /^Basic/)
+      assert.equal((await admin(node.url, 'popcorn-admin-pw').call('GET', '/api/admin/waiting-rooms')).status, 200)
+      assert.equal((await admin(node.url, 'wrong-password').set('flooded', { mode: 'on' })).status, 401)
+    })
+  })
+}

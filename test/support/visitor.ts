@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto'
+
+export interface Answer {
+  readonly status: number
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads what it expects, and fails if it is not there
+  readonly body: any
+  readonly headers: Headers
+}
+
+/**
+ * A browser over HTTP: its session cookie, and the cookies the server sets (a waiting room's place token),
+ * sent back on every request. Redirects are not followed, so a test sees where it would go.
+ */
+export const visitor = (url: string) => {
+  const session = randomUUID()
+  const cookies = new Map<string, string>([['popcorn_session', session]])
+  const cookie = () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> => {
+    const form = typeof body === 'string'
+    const response = await fetch(`${url}${path}`, {
+      method,
+      redirect: 'manual',
+      headers: { cookie: cookie(), ...(body !== undefined && { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' }), ...headers },
+      ...(body !== undefined && { body: form ? body : JSON.stringify(body) }),
+    })
+    for (const set of response.headers.getSetCookie()) {
+      const pair = set.split(';')[0]!
+      const at = pair.indexOf('=')
+      cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim())
+    }
+    const text = await response.text()
+    const json = (response.headers.get('content-type') ?? '').includes('json')
+    return { status: response.status, body: json && text ? JSON.parse(text) : text, headers: response.headers }
+  }
+  return {
+    session,
+    cookie,
+    cookies,
+    call,
+    join: (showtimeId: string) => call('POST', `/api/waiting-room/${showtimeId}/places`),
+    mine: (showtimeId: string, token?: string) =>
+      call('GET', `/api/waiting-room/${showtimeId}/places/mine${token === undefined ? '' : `?token=${encodeURIComponent(token)}`}`),
+    order: (order: Record<string, unknown>) => call('POST', '/api/orders', order),
+  }
+}
+
+export type Visitor = ReturnType<typeof visitor>
+
+/** The admin, from this machine (no password set) or with the password. */
+export const admin = (url: string, password?: string) => {
+  const headers: Record<string, string> = password ? { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` } : {}
+  const call = async (method: string, path: string, body?: unknown): Promise<Answer> => {
+    const response = await fetch(`${url}${path}`, { method, headers: { ...headers, ...(body !== undefined && { 'content-type': 'application/json' }) }, ...(body !== undefined && { body: JSON.stringify(body) }) })
+    const text = await response.text()
+    return { status: response.status, body: (response.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : text, headers: response.headers }
+  }
+  return {
+    call,
+    set: (showtimeId: string, change: unknown) => call('PUT', `/api/admin/waiting-rooms/${showtimeId}`, change),
+    rooms: async () => (await call('GET', '/api/admin/waiting-rooms')).body as {
+      capacityPerSecond: number
+      rooms: { showtimeId: string; mode: string; active: boolean; waiting: number; ratePerSecond: number; fixedRatePerSecond: number | null; arrivalsPerSecond: number; capacityPerSecond: number }[]
+    },
+  }
+}
