@@ -56,21 +56,86 @@
     return response.ok ? { ok: true, ...body } : { ok: false, error: body.error }
   }
 
+  // The waiting room: an order joins its showtime's room first (while the room is off, a place is let in at once).
+  // Whoever must wait goes to the room with the order remembered for this tab, and finishes it when let through.
+  const waitingOrderKey = 'popcorn.waitingOrder'
+  const roomOf = (showtimeId) => `/waiting-room/${encodeURIComponent(showtimeId)}`
+  const rememberOrder = (order) => {
+    try {
+      sessionStorage.setItem(waitingOrderKey, JSON.stringify({ showtimeId: order.showtimeId, tickets: order.tickets, email: order.email }))
+    } catch { /* no storage: the form will simply be empty */ }
+  }
+  const toWaitingRoom = (order, url) => {
+    rememberOrder(order)
+    say('This showing is busy: taking you to its waiting room…')
+    location.assign(typeof url === 'string' && url.startsWith('/waiting-room/') ? url : roomOf(order.showtimeId))
+  }
+  const joinOverHttp = async (showtimeId) => {
+    const response = await fetch(`/api/waiting-room/${encodeURIComponent(showtimeId)}/places`, { method: 'POST' })
+    const body = await response.json()
+    return response.ok ? { ok: true, ...body } : { ok: false, error: body.error }
+  }
+  // No answer from the room is no reason not to try: ordering itself says whether the room is on.
+  const joinRoom = (showtimeId) =>
+    (socket?.connected
+      ? socket.timeout(10_000).emitWithAck('waiting-room:join', { showtimeId }).catch(() => joinOverHttp(showtimeId))
+      : joinOverHttp(showtimeId)).catch(() => null)
+  const sayWithRoom = (text, showtimeId) => {
+    if (!output) return
+    output.textContent = `${text} `
+    const a = document.createElement('a')
+    a.href = roomOf(showtimeId)
+    a.textContent = 'Join the queue'
+    output.append(a)
+  }
+
   form?.addEventListener('popcorn:order', async (event) => {
     const order = { orderId: crypto.randomUUID(), ...event.detail }
     say('Sending your order…')
+    const place = await joinRoom(order.showtimeId)
+    if (place?.ok && !place.place.admitted) return toWaitingRoom(order)
+    if (place?.ok) order.placeToken = place.token
     setPending([...pending(), order.orderId])
     const answer = socket?.connected
       ? await socket.timeout(10_000).emitWithAck('order:submit', order).catch(() => submitOverHttp(order))
       : await submitOverHttp(order).catch(() => ({ ok: false, error: { message: 'We could not reach Popcorn. Check your connection and try again.' } }))
     if (!answer.ok) {
       setPending(pending().filter((id) => id !== order.orderId))
+      const code = answer.error?.code ?? ''
+      if (code === 'WAITING_ROOM' || code === 'NOT_YOUR_TURN') return toWaitingRoom(order, answer.error.details?.url)
+      if (code.startsWith('PLACE_TOKEN_')) {
+        rememberOrder(order)
+        sayWithRoom(answer.error.message, order.showtimeId)
+        if (output) output.dataset.outcome = 'error'
+        return
+      }
       say(answer.error?.message ?? 'Your order was not accepted.')
       if (output) output.dataset.outcome = 'error'
       return
     }
     if (!shown.has(order.orderId)) say('Received — we are working on it. The answer appears here, and by e-mail.', answer.statusUrl)
   })
+
+  // Back from the waiting room: the order chosen before is filled in again, and sent once if it was let through.
+  const waitingOrder = (() => {
+    try { return JSON.parse(sessionStorage.getItem(waitingOrderKey) || 'null') } catch { return null }
+  })()
+  if (form && waitingOrder && form.querySelector('#order-showtime')?.value === waitingOrder.showtimeId) {
+    const tickets = form.querySelector('#order-tickets')
+    const email = form.querySelector('#order-email')
+    if (tickets && waitingOrder.tickets) {
+      tickets.value = String(waitingOrder.tickets)
+      tickets.dispatchEvent(new Event('change'))
+    }
+    if (email && typeof waitingOrder.email === 'string') email.value = waitingOrder.email
+    if (waitingOrder.admitted) {
+      sessionStorage.removeItem(waitingOrderKey)
+      say('It is your turn: sending the order you chose…')
+      form.requestSubmit()
+    } else {
+      say('We filled in the order you chose.')
+    }
+  }
 
   // The order page: pushed when the socket is up; polled as the fallback when it is not.
   if (orderPage && orderPage.dataset.status === 'received') {
