@@ -39,6 +39,9 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>
 
+/** Never echoed back in an error: a wrong secret is still somebody's secret. */
+const secretSettings = new Set(['POPCORN_SECRET', 'POPCORN_ADMIN_PASSWORD'])
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
 }
@@ -47,7 +50,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const relevant = Object.fromEntries(Object.keys(schema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]))
   const parsed = schema.safeParse(relevant)
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}=${JSON.stringify(relevant[String(issue.path[0])])}: ${issue.message}`)
+    const shown = (key: string) => (secretSettings.has(key) ? '(hidden)' : JSON.stringify(relevant[key]))
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}=${shown(String(issue.path[0]))}: ${issue.message}`)
     throw new ConfigError(`Popcorn cannot start; fix these settings:\n${lines.join('\n')}`)
   }
   return parsed.data

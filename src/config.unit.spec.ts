@@ -27,4 +27,19 @@ describe('configuration', () => {
       return true
     })
   })
+
+  test('given the waiting room\'s settings, they are read; a secret too short is refused without being shown', () => {
+    const config = loadConfig({ POPCORN_SECRET: 's'.repeat(32), POPCORN_WAITING_ROOM_JOINS_PER_ADDRESS_PER_MINUTE: '5000', POPCORN_ADMIN_PASSWORD: 'open sesame' })
+    assert.equal(config.POPCORN_WAITING_ROOM_JOINS_PER_ADDRESS_PER_MINUTE, 5000)
+    assert.equal(config.POPCORN_WAITING_ROOM_ADMISSION_MINUTES, 10)
+    assert.equal(loadConfig({}).POPCORN_SECRET, undefined)
+    assert.throws(() => loadConfig({ POPCORN_SECRET: 'hunter2', POPCORN_ADMIN_PASSWORD: 'pw', POPCORN_WAITING_ROOM_TICK_MS: '0' }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError)
+      assert.match(error.message, /POPCORN_SECRET=\(hidden\): at least 32 characters/)
+      assert.match(error.message, /POPCORN_ADMIN_PASSWORD=\(hidden\)/)
+      assert.match(error.message, /POPCORN_WAITING_ROOM_TICK_MS="0"/)
+      assert.doesNotMatch(error.message, /hunter2/)
+      return true
+    })
+  })
 })
