@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { afterEach, beforeEach, describe, test } from 'node:test'
+import type { FastifyInstance } from 'fastify'
+import { eventually } from '../../../test/support/eventually.ts'
+import { testLogger } from '../../../test/support/logger.ts'
+import { shapes, type World } from '../../../test/support/shapes.ts'
+import { buildApp } from '../../app.ts'
+import { createBus, type Bus } from '../../messaging/bus.ts'
+import { defineEndpoint } from '../../messaging/endpoint.ts'
+import { handle } from '../../messaging/handler.ts'
+import { MessageCatalog, type DataOf } from '../../messaging/message.ts'
+import { OrderAccepted, OrderAcceptedAtEdge, OrderCancelled } from '../ordering/messages.ts'
+import { billingEndpoint } from './endpoint.ts'
+import { billing } from './index.ts'
+import { PaymentCaptured, PaymentRefunded } from './messages.ts'
+
+const where = { movieTitle: 'Top Gun: Maverick', theaterName: 'Breda', startsAt: '2026-12-01T19:30:00.000Z' }
+const anOrder = (totalCents = 2900) => ({ orderId: randomUUID(), showtimeId: 'top-gun-breda-1', tickets: 2, totalCents, email: 'pete@example.com' })
+type Order = ReturnType<typeof anOrder>
+const atEdge = (order: Order): DataOf<typeof OrderAcceptedAtEdge> => order
+const accepted = (order: Order): DataOf<typeof OrderAccepted> => ({ ...order, ...where })
+const cancelled = (order: Order): DataOf<typeof OrderCancelled> => ({
+  orderId: order.orderId, showtimeId: order.showtimeId, reason: 'oversold', tickets: order.tickets, refundCents: order.totalCents,
+  email: order.email, ...where, alternative: null,
+})
+
+for (const shape of shapes) {
+  describe(`billing on ${shape.name}`, () => {
+    let world: World
+    let bus: Bus
+    let app: FastifyInstance
+    let captures: DataOf<typeof PaymentCaptured>[]
+    let refunds: DataOf<typeof PaymentRefunded>[]
+    const publish = <D extends typeof OrderAcceptedAtEdge | typeof OrderAccepted | typeof OrderCancelled>(definition: D, data: DataOf<D>) =>
+      bus.session('ordering').publish(definition, data)
+    const status = async (orderId: string) =>
+      (await world.db.query<{ status: string }>('select status from billing.payments where order_id = $1', [orderId])).rows[0]?.status
+    /** Waits until billing's endpoint has handled this many messages in all: what comes after can no longer change. */
+    const billingHandled = (count: number) => eventually(async () =>
+      assert.equal((await world.db.query<{ n: number }>(`select count(*)::int as n from messaging.inbox where queue = 'billing'`)).rows[0]!.n, count))
+    const operations = async (orderId: string) =>
+      (await world.db.query<{ kind: string; amount_cents: number }>('select kind, amount_cents from billing.provider_operations where order_id = $1 order by kind', [orderId])).rows
+
+    beforeEach(async () => {
+      captures = []
+      refunds = []
+      world = await shape.create([billing.migrations!])
+      bus = createBus({ db: world.db, transport: world.transport, catalog: new MessageCatalog(billing.messages), logger: testLogger, instanceId: randomUUID().slice(0, 8), concurrency: 16 })
+      await bus.start(billingEndpoint)
+      await bus.start(defineEndpoint({
+        name: 'observer',
+        handlers: [handle(PaymentCaptured, (m) => void captures.push(m)), handle(PaymentRefunded, (m) => void refunds.push(m))],
+      }))
+      app = await buildApp({ bus, db: world.db, session: bus.session('web'), contexts: [billing], logger: testLogger, maxBodyBytes: 4096, describe: () => ({}) })
+    })
+    afterEach(async () => {
+      await app.close()
+      await bus.stop()
+      await world.destroy()
+    })
+
+    test('an order is charged once, whether it is accepted at the edge, by the writer, or both, twice over', async () => {
+      const order = anOrder()
+      await publish(OrderAcceptedAtEdge, atEdge(order))
+      await publish(OrderAccepted, accepted(order))
+      await publish(OrderAcceptedAtEdge, atEdge(order))
+      const onlyByWriter = anOrder(1450)
+      await publish(OrderAccepted, accepted(onlyByWriter))
+
+      await billingHandled(4)
+      assert.deepEqual(await operations(order.orderId), [{ kind: 'capture', amount_cents: 2900 }])
+      assert.deepEqual(captures.map((c) => [c.orderId, c.amountCents]).sort(), [[order.orderId, 2900], [onlyByWriter.orderId, 1450]].sort())
+      assert.equal(await status(order.orderId), 'captured')
+    })
+
+    test('a free order is not charged', async () => {
+      const free = anOrder(0)
+      await publish(OrderAccepted, accepted(free))
+      await publish(OrderCancelled, cancelled(free))
+      await billingHandled(2)
+      assert.equal(captures.length, 0)
+      assert.equal(await status(free.orderId), undefined)
+      assert.equal((await app.inject({ url: `/api/billing/payments/${free.orderId}` })).statusCode, 404)
+    })
+
+    test('a cancelled order is refunded the full amount captured, once, however often the cancellation comes', async () => {
+      const order = anOrder()
+      await publish(OrderAcceptedAtEdge, atEdge(order))
+      await eventually(async () => assert.equal(await status(order.orderId), 'captured'))
+      await Promise.all([publish(OrderCancelled, cancelled(order)), publish(OrderCancelled, cancelled(order))])
+
+      await publish(OrderCancelled, cancelled(order))
+      await billingHandled(4)
+      await eventually(() => assert.equal(refunds.length, 1))
+      assert.deepEqual(refunds[0], { paymentId: captures[0]!.paymentId, orderId: order.orderId, showtimeId: order.showtimeId, amountCents: 2900, reason: 'oversold' })
+      assert.deepEqual(await operations(order.orderId), [{ kind: 'capture', amount_cents: 2900 }, { kind: 'refund', amount_cents: 2900 }])
+
+      const response = await app.inject({ url: `/api/billing/payments/${order.orderId}` })
+      assert.equal(response.statusCode, 200)
+      const payment = response.json()
+      assert.equal(payment.status, 'refunded')
+      assert.equal(payment.amountCents, 2900)
+      assert.deepEqual(payment.operations.map((o: { kind: string }) => o.kind), ['capture', 'refund'])
+    })
+
+    test('a cancellation that overtakes the capture waits for it: then refunded, once, and never charged after', async () => {
+      const order = anOrder()
+      await publish(OrderCancelled, cancelled(order))
+      await eventually(async () => assert.equal(await status(order.orderId), 'refund-owed'))
+      assert.deepEqual(await operations(order.orderId), [], 'nothing to refund yet')
+      assert.equal((await app.inject({ url: `/api/billing/payments/${order.orderId}` })).json().status, 'refund-owed')
+
+      await publish(OrderAcceptedAtEdge, atEdge(order))
+      await eventually(() => assert.equal(refunds.length, 1))
+      await publish(OrderAccepted, accepted(order))
+      await publish(OrderAcceptedAtEdge, atEdge(order))
+      await publish(OrderCancelled, cancelled(order))
+      await billingHandled(5)
+
+      assert.equal(await status(order.orderId), 'refunded')
+      assert.deepEqual(await operations(order.orderId), [{ kind: 'capture', amount_cents: 2900 }, { kind: 'refund', amount_cents: 2900 }])
+      await eventually(() => assert.equal(captures.length, 1))
+      assert.equal(refunds.length, 1)
+    })
+
+    test('captures and cancellations of many orders, all at once and in any order: each ends refunded exactly once', async () => {
+      const orders = Array.from({ length: 30 }, () => anOrder())
+      await Promise.all(orders.flatMap((order, i) => i % 2
+        ? [publish(OrderCancelled, cancelled(order)), publish(OrderAcceptedAtEdge, atEdge(order)), publish(OrderAccepted, accepted(order))]
+        : [publish(OrderAcceptedAtEdge, atEdge(order)), publish(OrderAccepted, accepted(order)), publish(OrderCancelled, cancelled(order))]))
+
+      await billingHandled(90)
+      await eventually(() => assert.equal(refunds.length, 30), { what: 'every order refunded' })
+      const counts = (await world.db.query<{ kind: string; n: number; orders: number }>(
+        'select kind, count(*)::int as n, count(distinct order_id)::int as orders from billing.provider_operations group by kind order by kind')).rows
+      assert.deepEqual(counts, [{ kind: 'capture', n: 30, orders: 30 }, { kind: 'refund', n: 30, orders: 30 }])
+      assert.equal(new Set(refunds.map((r) => r.orderId)).size, 30)
+      assert.equal(captures.length, 30)
+    })
+
+    test('bad input to the payments API gets a clear error', async () => {
+      const response = await app.inject({ url: '/api/billing/payments/not-an-id' })
+      assert.equal(response.statusCode, 400)
+      assert.match(response.json().error.message, /uuid/)
+    })
+  })
+}

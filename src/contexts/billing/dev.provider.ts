@@ -1,0 +1,18 @@
+import { randomUUID } from 'node:crypto'
+import type { Sql } from '../../messaging/sql.ts'
+import type { PaymentProvider } from './provider.ts'
+
+type Operation = { readonly paymentId: string; readonly orderId: string; readonly amountCents: number; readonly at: Date }
+
+/** The dev adapter: no real money moves; each capture and refund is recorded once per payment in billing's own table. */
+export const devProvider = (tx: Sql): PaymentProvider => {
+  const record = async (kind: 'capture' | 'refund', operation: Operation) => {
+    const { rows } = await tx.query<{ reference: string }>(
+      `insert into billing.provider_operations (reference, kind, payment_id, order_id, amount_cents, at) values ($1, $2, $3, $4, $5, $6)
+       on conflict (payment_id, kind) do update set kind = excluded.kind
+       returning reference`,
+      [`dev_${kind}_${randomUUID()}`, kind, operation.paymentId, operation.orderId, operation.amountCents, operation.at])
+    return { reference: rows[0]!.reference }
+  }
+  return { capture: (operation) => record('capture', operation), refund: (operation) => record('refund', operation) }
+}

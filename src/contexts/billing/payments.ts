@@ -1,0 +1,72 @@
+import type { Sql } from '../../messaging/sql.ts'
+import type { PaymentState, RefundReason } from './payment.decider.ts'
+
+interface Row {
+  status: PaymentState['status']
+  payment_id: string | null
+  amount_cents: number | null
+  refund_reason: RefundReason | null
+}
+
+const stateOf = (row: Row): PaymentState => {
+  switch (row.status) {
+    case 'none': return { status: 'none' }
+    case 'captured': return { status: 'captured', paymentId: row.payment_id!, amountCents: row.amount_cents! }
+    case 'refund-owed': return { status: 'refund-owed', reason: row.refund_reason! }
+    case 'refunded': return { status: 'refunded', paymentId: row.payment_id!, amountCents: row.amount_cents!, reason: row.refund_reason! }
+  }
+}
+
+/**
+ * The order's payment, locked until the transaction ends. The insert waits for a concurrent first insert to commit,
+ * and `for update` reads the latest committed row: a capture and a refund of one order see each other's effect.
+ */
+export const lockPayment = async (sql: Sql, order: { readonly orderId: string; readonly showtimeId: string }): Promise<PaymentState> => {
+  await sql.query(`insert into billing.payments (order_id, showtime_id, status) values ($1, $2, 'none') on conflict (order_id) do nothing`, [order.orderId, order.showtimeId])
+  const { rows } = await sql.query<Row>('select status, payment_id, amount_cents, refund_reason from billing.payments where order_id = $1 for update', [order.orderId])
+  return stateOf(rows[0]!)
+}
+
+export const recordCapture = (sql: Sql, orderId: string, capture: { paymentId: string; amountCents: number; reference: string; at: Date }) =>
+  sql.query(
+    `update billing.payments set status = 'captured', payment_id = $2, amount_cents = $3, capture_reference = $4, captured_at = $5 where order_id = $1`,
+    [orderId, capture.paymentId, capture.amountCents, capture.reference, capture.at])
+
+export const recordRefundOwed = (sql: Sql, orderId: string, owed: { reason: RefundReason; at: Date }) =>
+  sql.query(`update billing.payments set status = 'refund-owed', refund_reason = $2, refund_owed_since = $3 where order_id = $1`, [orderId, owed.reason, owed.at])
+
+export const recordRefund = (sql: Sql, orderId: string, refund: { reason: RefundReason; reference: string; at: Date }) =>
+  sql.query(
+    `update billing.payments set status = 'refunded', refund_reason = $2, refund_reference = $3, refunded_at = $4 where order_id = $1`,
+    [orderId, refund.reason, refund.reference, refund.at])
+
+export interface Payment {
+  readonly orderId: string
+  readonly showtimeId: string
+  readonly status: Exclude<PaymentState['status'], 'none'>
+  readonly paymentId: string | null
+  readonly amountCents: number | null
+  readonly capturedAt: string | null
+  readonly refundReason: RefundReason | null
+  readonly refundOwedSince: string | null
+  readonly refundedAt: string | null
+  readonly operations: readonly { readonly kind: 'capture' | 'refund'; readonly reference: string; readonly amountCents: number; readonly at: string }[]
+}
+
+const iso = (at: Date | string | null) => (at === null ? null : new Date(at).toISOString())
+
+/** An order's payment as the ledger has it, with what the provider was asked to do; none for an order never paid. */
+export const paymentOf = async (sql: Sql, orderId: string): Promise<Payment | undefined> => {
+  const [row] = (await sql.query<{
+    showtime_id: string; status: Payment['status'] | 'none'; payment_id: string | null; amount_cents: number | null; captured_at: Date | null
+    refund_reason: RefundReason | null; refund_owed_since: Date | null; refunded_at: Date | null
+  }>(`select * from billing.payments where order_id = $1 and status <> 'none'`, [orderId])).rows
+  if (!row || row.status === 'none') return undefined
+  const operations = (await sql.query<{ kind: 'capture' | 'refund'; reference: string; amount_cents: number; at: Date }>(
+    'select kind, reference, amount_cents, at from billing.provider_operations where order_id = $1 order by at, kind', [orderId])).rows
+  return {
+    orderId, showtimeId: row.showtime_id, status: row.status, paymentId: row.payment_id, amountCents: row.amount_cents,
+    capturedAt: iso(row.captured_at), refundReason: row.refund_reason, refundOwedSince: iso(row.refund_owed_since), refundedAt: iso(row.refunded_at),
+    operations: operations.map((o) => ({ kind: o.kind, reference: o.reference, amountCents: o.amount_cents, at: iso(o.at)! })),
+  }
+}

@@ -1,0 +1,13 @@
+import type { Sql } from '../../messaging/sql.ts'
+
+/**
+ * The port to whatever moves the money (a payment service provider). It works inside the handler's transaction, as
+ * notifications' e-mail sender does: the dev adapter records there. A real adapter would call its PSP with the payment
+ * id as the idempotency key, so that a handler retried after a failure never charges or refunds twice.
+ */
+export interface PaymentProvider {
+  capture(request: { readonly paymentId: string; readonly orderId: string; readonly amountCents: number; readonly at: Date }): Promise<{ readonly reference: string }>
+  refund(request: { readonly paymentId: string; readonly orderId: string; readonly amountCents: number; readonly at: Date }): Promise<{ readonly reference: string }>
+}
+
+export type ProviderFor = (tx: Sql) => PaymentProvider
