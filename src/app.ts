@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { loadConfig, type Config } from './config.ts'
-import { contexts as allContexts, type ContextModule } from './contexts/index.ts'
+import { contexts as allContexts, onWebNode, type ContextModule } from './contexts/index.ts'
 import { opsApi } from './contexts/ops/api.ts'
 import type { Bus } from './messaging/bus.ts'
 import type { MessageSession } from './messaging/session.ts'
@@ -44,7 +44,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   await registerViews(app)
   app.get('/health', async () => ({ status: 'ok', ...deps.describe() }))
   await app.register(opsApi(deps.bus.errors))
-  const contexts = deps.contexts ?? allContexts
+  const contexts = (deps.contexts ?? allContexts).map(onWebNode)
   const config = deps.config ?? loadConfig({})
   const admission = deps.admission ?? admissionOf(contexts, { db: deps.db, config, logger: deps.logger })
   const web = { db: deps.db, session: deps.session, logger: deps.logger, config, admission }

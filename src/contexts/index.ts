@@ -13,6 +13,7 @@ import { ordering } from './ordering/index.ts'
 import { notifications } from './notifications/index.ts'
 import { catalog } from './catalog/index.ts'
 import { waitingRoom } from './waiting-room/index.ts'
+import { drawing } from './drawing/index.ts'
 
 /** What a context's pages and routes get from the web process. */
 export interface WebDeps {
@@ -52,7 +53,19 @@ export interface ContextModule {
   readonly admission?: (deps: Pick<WebDeps, 'db' | 'config' | 'logger'>) => Admission
   /** Handlers on each web node's own queue: replies and events to push to the browsers it holds. */
   readonly webHandlers?: (deps: { readonly realtime: Realtime }) => readonly HandlerRegistration[]
+  /**
+   * Its web side made afresh for each web node, in place of `web`, `socket` and `webHandlers`: for state those share
+   * that belongs to one node and no other (ordering's estimate of the seats its edge has promised).
+   */
+  readonly perWebNode?: () => WebSide
 }
 
+/** What a context runs on each web node: routes and pages, socket events, handlers of the node's own queue. */
+export type WebSide = Pick<ContextModule, 'web' | 'socket' | 'webHandlers'>
+
+/** A context as one web node runs it: its per-node web side made, once for that node. */
+export const onWebNode = (context: ContextModule): ContextModule =>
+  context.perWebNode ? { ...context, ...context.perWebNode(), perWebNode: undefined } : context
+
 /** Every context, in the order their migrations apply. */
-export const contexts: readonly ContextModule[] = [catalog, ordering, notifications, waitingRoom]
+export const contexts: readonly ContextModule[] = [catalog, ordering, notifications, waitingRoom, drawing]

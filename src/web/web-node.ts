@@ -2,7 +2,7 @@ import type { Logger } from 'pino'
 import { createSocketServer } from '../adapters/realtime/socket-io.ts'
 import { admissionOf, buildApp } from '../app.ts'
 import { loadConfig, type Config } from '../config.ts'
-import type { ContextModule } from '../contexts/index.ts'
+import { onWebNode, type ContextModule } from '../contexts/index.ts'
 import type { Bus } from '../messaging/bus.ts'
 import { defineEndpoint } from '../messaging/endpoint.ts'
 import type { Database } from '../messaging/sql.ts'
@@ -27,20 +27,22 @@ export interface WebNodeOptions {
  * it sent arrive, to be pushed to the browser session that asked — on this node or, through the adapter, another.
  */
 export const startWebNode = async (options: WebNodeOptions) => {
+  // Made here once, so that this node's routes, sockets and handlers share their context's per-node state.
+  const contexts = options.contexts.map(onWebNode)
   let sockets: Realtime | undefined
   const realtime: Realtime = { toSession: (browserSession, event, data) => sockets?.toSession(browserSession, event, data) }
   const web = await options.bus.start(defineEndpoint({
     name: 'web',
     perInstance: true,
-    handlers: options.contexts.flatMap((context) => context.webHandlers?.({ realtime }) ?? []),
+    handlers: contexts.flatMap((context) => context.webHandlers?.({ realtime }) ?? []),
   }))
   const config = options.config ?? loadConfig({})
   const admission = admissionOf(options.contexts, { db: options.db, config, logger: options.logger })
   const deps = { db: options.db, session: web.session, logger: options.logger, config, admission }
-  const app = await buildApp({ bus: options.bus, ...deps, logger: options.logger, maxBodyBytes: options.maxBodyBytes, describe: options.describe, contexts: options.contexts })
+  const app = await buildApp({ bus: options.bus, ...deps, logger: options.logger, maxBodyBytes: options.maxBodyBytes, describe: options.describe, contexts })
   const server = await createSocketServer(app.server, { logger: options.logger, ...(options.sharedDatabaseUrl && { databaseUrl: options.sharedDatabaseUrl }) })
   // Once per node: a context may keep per-node state for its sockets (the waiting room's watchers).
-  const onSocket = options.contexts.flatMap((context) => (context.socket ? [context.socket(deps)] : []))
+  const onSocket = contexts.flatMap((context) => (context.socket ? [context.socket(deps)] : []))
   sockets = attachBrowserSessions(server.io, (client) => {
     for (const handle of onSocket) handle(client)
   })

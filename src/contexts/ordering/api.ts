@@ -4,6 +4,7 @@ import { waitingRoomUrlOf, withPlaceCookie } from '../../web/admission.ts'
 import { HttpError, parse } from '../../web/errors.ts'
 import type { BrowserSocket } from '../../web/realtime.ts'
 import type { WebDeps } from '../index.ts'
+import type { EdgeEstimate } from './edge-estimate.ts'
 import { orderById, ordersOfSession, showtimeById } from './orders.ts'
 import { placeOrder } from './place-order.ts'
 
@@ -26,7 +27,8 @@ const publicOrder = async (deps: WebDeps, orderId: string) => {
 }
 
 /** Ordering over HTTP: the fallback way to order, and the order status that survives a closed browser. */
-export const orderingWeb = (deps: WebDeps) => async (app: FastifyInstance) => {
+export const orderingWeb = (estimate: EdgeEstimate) => (web: WebDeps) => async (app: FastifyInstance) => {
+  const deps = { ...web, estimate }
   app.post('/api/orders', async (request, reply) => reply.status(202).send(await placeOrder(deps, withPlaceCookie(request.body, request.headers.cookie), request.browserSession)))
 
   // The order form without JavaScript: post, then land on the order's page (or in the waiting room, while it is on).
@@ -57,7 +59,8 @@ export const orderingWeb = (deps: WebDeps) => async (app: FastifyInstance) => {
 }
 
 /** Ordering over the browser's socket: submit (answered at once with "received"), and resume after a reconnect. */
-export const orderingSocket = (deps: WebDeps) => ({ browserSession, socket }: BrowserSocket) => {
+export const orderingSocket = (estimate: EdgeEstimate) => (web: WebDeps) => ({ browserSession, socket }: BrowserSocket) => {
+  const deps = { ...web, estimate }
   socket.on('order:submit', async (payload: unknown, ack?: Ack) => {
     if (typeof ack !== 'function') return
     try {
@@ -73,8 +76,9 @@ export const orderingSocket = (deps: WebDeps) => ({ browserSession, socket }: Br
     try {
       const { orderIds } = parse(resumeRequest, payload, 'resume request')
       const orders = await ordersOfSession(deps.db, browserSession, orderIds)
-      for (const order of orders) if (order.outcome) socket.emit('order:outcome', order.outcome)
-      if (typeof ack === 'function') ack({ ok: true, pending: orders.filter((o) => !o.outcome).map((o) => o.orderId) })
+      // An order accepted at the edge has an outcome before it is decided: the one it was told, not the last word.
+      for (const order of orders) if (order.decidedAt && order.outcome) socket.emit('order:outcome', order.outcome)
+      if (typeof ack === 'function') ack({ ok: true, pending: orders.filter((o) => !o.decidedAt).map((o) => o.orderId) })
     } catch (error) {
       if (!(error instanceof HttpError)) deps.logger.error({ err: error, browserSession }, 'orders:resume failed')
       if (typeof ack === 'function') ack(failure(error))

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import type { ContextModule } from '../index.ts'
 import { orderingWeb, orderingSocket } from './api.ts'
 import { OpenShowtime } from './commands.ts'
+import { createEdgeEstimate } from './edge-estimate.ts'
 import { orderingEndpoint } from './endpoint.ts'
 import { pushOrderOutcome } from './handlers/order-outcome.web-handler.ts'
 import { orderingMessages } from './messages.ts'
@@ -13,7 +14,9 @@ export const ordering: ContextModule = {
   messages: [...orderingMessages, OpenShowtime, EntryNotDrawn],
   migrations: { owner: 'ordering', dir: fileURLToPath(new URL('./migrations', import.meta.url)) },
   endpoint: orderingEndpoint,
-  web: orderingWeb,
-  socket: orderingSocket,
-  webHandlers: ({ realtime }) => [pushOrderOutcome(realtime)],
+  // One edge estimate per web node: its routes and sockets promise seats on it, the replies that come back to it settle.
+  perWebNode: () => {
+    const estimate = createEdgeEstimate()
+    return { web: orderingWeb(estimate), socket: orderingSocket(estimate), webHandlers: ({ realtime }) => [pushOrderOutcome(realtime, estimate)] }
+  },
 }

@@ -1,5 +1,6 @@
 import type { Sql } from '../../messaging/sql.ts'
 import type { LoadedShowtime } from './seat-stream.ts'
+import type { OversellingPolicy } from './showtime.decider.ts'
 
 export type OrderStatus = 'received' | 'accepted' | 'sold-out' | 'entered-drawing' | 'cancelled' | 'not-drawn'
 
@@ -22,6 +23,7 @@ export interface ShowtimeRow {
   readonly theaterName: string
   readonly startsAt: string
   readonly ticketType: string
+  readonly policy: OversellingPolicy
   readonly priceCents: number
   readonly drawingAt: string | null
   readonly capacity: number
@@ -71,7 +73,7 @@ export const alternativeTo = async (sql: Sql, showtime: { showtimeId: string; mo
 export const showtimeById = async (sql: Sql, showtimeId: string): Promise<ShowtimeRow | undefined> =>
   (await sql.query<ShowtimeRow>(
     `select showtime_id as "showtimeId", movie_title as "movieTitle", theater_name as "theaterName", starts_at as "startsAt",
-            ticket_type as "ticketType", price_cents as "priceCents", drawing_at as "drawingAt", capacity, seats_left as "seatsLeft"
+            ticket_type as "ticketType", policy, price_cents as "priceCents", drawing_at as "drawingAt", capacity, seats_left as "seatsLeft"
      from ordering.showtimes where showtime_id = $1`, [showtimeId])).rows[0]
 
 /** Keeps the web's view of a showtime in step with its stream; written only by the showtime's writer. */

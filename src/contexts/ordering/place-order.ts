@@ -5,8 +5,10 @@ import type { MessageSession } from '../../messaging/session.ts'
 import type { Database } from '../../messaging/sql.ts'
 import type { Admission } from '../../web/admission.ts'
 import { HttpError, parse } from '../../web/errors.ts'
-import { maxTicketsPerOrder, SubmitOrder } from './messages.ts'
-import { orderById, receiveOrder, showtimeById } from './orders.ts'
+import type { DataOf } from '../../messaging/message.ts'
+import type { EdgeEstimate } from './edge-estimate.ts'
+import { maxTicketsPerOrder, OrderAcceptedAtEdge, type OrderOutcome, SubmitOrder } from './messages.ts'
+import { orderById, receiveOrder, showtimeById, type ShowtimeRow } from './orders.ts'
 
 export const orderRequest = z.object({
   /** Chosen by the browser, so that submitting the same order twice (a retry, a double click) orders once. */
@@ -22,7 +24,11 @@ export interface Received {
   readonly orderId: string
   readonly status: string
   readonly statusUrl: string
+  /** Accepted at the edge of an optimistic showtime: what the customer is told now; the writer confirms or cancels it. */
+  readonly outcome?: DataOf<typeof OrderOutcome>
 }
+
+const acceptsAtEdge = (showtime: ShowtimeRow) => showtime.policy === 'optimistic' && showtime.ticketType !== 'drawing'
 
 /** A flood from one browser session is slowed down without touching anyone else. */
 const perSession = new RateLimiterMemory({ points: 20, duration: 10 })
@@ -30,8 +36,14 @@ const perSession = new RateLimiterMemory({ points: 20, duration: 10 })
 /**
  * Validates an order, checks its showtime exists, then stores it as received and sends SubmitOrder in one
  * transaction: when this returns, the order is durable and will be answered. Nothing is stored for bad input.
+ * An optimistic showtime whose seats this web node's estimate still covers is answered "accepted" at once: the order
+ * is stored as accepted at the edge and billing told to charge (OrderAcceptedAtEdge), in that same transaction.
  */
-export const placeOrder = async (deps: { db: Database; session: MessageSession; admission?: Admission }, input: unknown, browserSession: string): Promise<Received> => {
+export const placeOrder = async (
+  deps: { db: Database; session: MessageSession; admission?: Admission; estimate?: EdgeEstimate },
+  input: unknown,
+  browserSession: string,
+): Promise<Received> => {
   await perSession.consume(browserSession).catch(() => {
     throw new HttpError('TOO_MANY_REQUESTS', 'too many orders from this browser at once; wait a few seconds and try again')
   })
@@ -40,12 +52,22 @@ export const placeOrder = async (deps: { db: Database; session: MessageSession; 
   if (!showtime) throw new HttpError('NOT_FOUND', `no showtime "${request.showtimeId}" is open for orders`)
   await deps.admission?.check({ showtimeId: request.showtimeId, browserSession, placeToken: request.placeToken })
   const orderId = request.orderId ?? randomUUID()
+  const order = { orderId, showtimeId: request.showtimeId, tickets: request.tickets, email: request.email }
+  const { estimate } = deps
+  const edge = estimate && acceptsAtEdge(showtime) && estimate.promise(order, showtime.seatsLeft)
+    ? { outcome: { outcome: 'accepted' as const, orderId, showtimeId: order.showtimeId, tickets: order.tickets, totalCents: order.tickets * showtime.priceCents } }
+    : undefined
   const received = await deps.session.transaction(async (tx, out) => {
-    const order = { orderId, showtimeId: request.showtimeId, tickets: request.tickets, email: request.email }
-    const fresh = await receiveOrder(tx, { ...order, clientSession: browserSession })
-    if (fresh) out.send(SubmitOrder, order, { messageId: orderId })
+    const fresh = await receiveOrder(tx, { ...order, clientSession: browserSession }, edge)
+    if (fresh) out.send(SubmitOrder, edge ? { ...order, acceptedAtEdge: true } : order, { messageId: orderId })
+    if (fresh && edge) out.publish(OrderAcceptedAtEdge, { ...order, totalCents: edge.outcome.totalCents })
     return fresh
-  }, { originClient: browserSession })
+  }, { originClient: browserSession }).catch((error: unknown) => {
+    if (edge) estimate?.settle(orderId)
+    throw error
+  })
+  if (edge && !received) estimate?.settle(orderId)
+  if (edge && received) return { orderId, status: 'accepted', statusUrl: `/orders/${orderId}`, outcome: edge.outcome }
   // Only an order id seen before (a resubmit) needs reading back: whose it is, and how far it got.
   const stored = received ? undefined : await orderById(deps.db, orderId)
   if (stored && stored.clientSession !== browserSession) throw new HttpError('CONFLICT', `order ${orderId} belongs to another browser`)
