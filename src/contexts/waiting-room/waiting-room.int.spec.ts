@@ -6,11 +6,14 @@ import { eventually } from '../../../test/support/eventually.ts'
 import { showtime, startPopcornNode, type PopcornNode } from '../../../test/support/popcorn-node.ts'
 import { shapes } from '../../../test/support/shapes.ts'
 import { admin, visitor, type Visitor } from '../../../test/support/visitor.ts'
+import { loadConfig } from '../../config.ts'
 import { ordering } from '../ordering/index.ts'
 import { waitingRoom } from './index.ts'
 import { placeTokens } from './place-token.ts'
+import { roomDeps } from './settings.ts'
+import { tickRooms } from './ticker.ts'
 
-const rooms = ['fcfs', 'single', 'tokens', 'guarded', 'switches', 'auto-hot'] as const
+const rooms = ['fcfs', 'single', 'tokens', 'guarded', 'switches', 'auto-hot', 'two-nodes'] as const
 const env = { POPCORN_WAITING_ROOM_TICK_MS: '100', POPCORN_WAITING_ROOM_JOINS_PER_ADDRESS_PER_MINUTE: '100000' }
 
 const count = async (node: PopcornNode, sql: string, params: unknown[] = []) => (await node.world.db.query<{ n: number }>(`select count(*)::int as n from ${sql}`, params)).rows[0]!.n
@@ -152,6 +155,22 @@ for (const shape of shapes) {
       assert.equal(page.status, 200)
       assert.match(page.body, /data-room="switches"/)
       assert.equal((await boss.set('switches', { mode: 'auto', ratePerSecond: null })).body.room.fixedRatePerSecond, null)
+    })
+
+    test('web nodes ticking at the same moment let people through once, not once each', async () => {
+      const boss = admin(node.url)
+      await boss.set('two-nodes', { mode: 'on', ratePerSecond: 0 })
+      await Promise.all(Array.from({ length: 50 }, () => visitor(node.url).join('two-nodes')))
+      await boss.set('two-nodes', { mode: 'on', ratePerSecond: 10 })
+      // Two seconds since the last tick, an hour ahead: this node's own ticker (on the real clock) lets nobody through.
+      const at = new Date(Date.now() + 3_600_000)
+      await node.world.db.query(`update waiting_room.rooms set ticked_at = $1, admitted_through = 0, credit = 0 where showtime_id = 'two-nodes'`, [new Date(at.getTime() - 2_000)])
+      const nodes = [1, 2, 3].map(() => ({ ...roomDeps({ db: node.world.db, config: loadConfig(env) }), clock: () => at }))
+      for (let round = 0; round < 3; round++) await Promise.all(nodes.map((deps) => tickRooms(deps)))
+      const { rows } = await node.world.db.query<{ through: number; admitted: number }>(
+        `select admitted_through as through, (select count(*)::int from waiting_room.places where showtime_id = 'two-nodes' and admitted_at is not null) as admitted
+         from waiting_room.rooms where showtime_id = 'two-nodes'`)
+      assert.deepEqual(rows[0], { through: 20, admitted: 20 }, 'two seconds at 10 a second')
     })
 
     test('auto: switches on by itself when arrivals exceed what the workers take', { timeout: 120_000 }, async () => {
