@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { DrawingEntered, OrderAccepted } from '../ordering/messages.ts'
+import { DrawingEntered, OrderAccepted, OrderCancelled } from '../ordering/messages.ts'
 import type { ContextModule } from '../index.ts'
 import { notificationsApi } from './api.ts'
 import { notificationsEndpoint } from './endpoint.ts'
@@ -9,7 +9,7 @@ export const notifications: ContextModule = {
   name: 'notifications',
   // The events it handles are ordering's; the catalog takes one definition twice, and so the endpoint starts
   // whichever other contexts a process lists.
-  messages: [...notificationsMessages, OrderAccepted, DrawingEntered],
+  messages: [...notificationsMessages, OrderAccepted, OrderCancelled, DrawingEntered],
   migrations: { owner: 'notifications', dir: fileURLToPath(new URL('./migrations', import.meta.url)) },
   endpoint: notificationsEndpoint,
   web: notificationsApi,
