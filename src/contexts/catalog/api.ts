@@ -44,6 +44,13 @@ export const catalogWeb = ({ db }: WebDeps) => async (app: FastifyInstance) => {
     return page(reply, 'movie', { title: movie.title, nav: 'movies', movie, showtimes, selected, maxTicketsPerOrder })
   })
 
+  /** A showtime's own address (an apology e-mail offers one): its movie's page, with it chosen in the order form. */
+  app.get('/showtimes/:showtimeId', async (request, reply) => {
+    const { showtimeId } = parse(showtimeParams, request.params, 'path')
+    const showtime = (await showtimeById(db, showtimeId)) ?? notFound('showtime', showtimeId)
+    return reply.redirect(`/movies/${showtime.movieId}?showtime=${showtime.id}#order`, 303)
+  })
+
   app.get('/theaters', async (_, reply) => page(reply, 'theaters', { title: 'Theaters', nav: 'theaters', theaters: await listTheaters(db) }))
 
   app.get('/theaters/:theaterId', async (request, reply) => {

@@ -87,6 +87,14 @@ describe('the catalog pages and JSON API', () => {
     assert.match(await html('/movies/top-gun-maverick?showtime=top-gun-maverick-rotterdam-kuip-2'), /Morning show, at a lower price\./)
   })
 
+  test('a showtime\'s own address leads to its movie\'s order form with it chosen; an unknown one is a 404', async () => {
+    const response = await get('/showtimes/top-gun-maverick-breda-1')
+    assert.equal(response.statusCode, 303)
+    assert.equal(response.headers.location, '/movies/top-gun-maverick?showtime=top-gun-maverick-breda-1#order')
+    assert.match(await html('/showtimes/the-room-1', 404), /no showtime &quot;the-room-1&quot;/)
+    assert.equal((await get('/showtimes/%3Cscript%3E')).statusCode, 400)
+  })
+
   test('theaters, and a theater with its showtimes by movie', async () => {
     const list = await html('/theaters')
     for (const id of ['rotterdam-kuip', 'rotterdam-schouwburgplein', 'den-haag-spuimarkt', 'den-haag-scheveningen', 'breda', 'eindhoven']) assert.ok(list.includes(`href="/theaters/${id}"`), id)
