@@ -6,10 +6,24 @@ import { defineEvent } from '../../messaging/message.ts'
  * and the seats it reserves end, like any order, in OrderAccepted and a tickets e-mail.
  */
 
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/)
+
+/** A drawing showtime's drawing opened: only the seed's commitment is public until the draw reveals the seed. */
+export const DrawingOpened = defineEvent('drawing.DrawingOpened', z.object({
+  showtimeId: z.string().min(1).max(80),
+  commitment: hex64,
+  algorithm: z.string().min(1).max(40),
+  capacity: z.number().int().min(1),
+  /** Entries close (ordering refuses them from then on). */
+  drawingAt: z.iso.datetime(),
+  /** The draw: a grace period after drawingAt, for entries accepted just before it that are still on their way. */
+  drawAt: z.iso.datetime(),
+}))
+
 /** The window closed and the draw ran: seed revealed, so anyone can re-run it from the published entries. */
 export const DrawingHeld = defineEvent('drawing.DrawingHeld', z.object({
   showtimeId: z.string().min(1).max(80),
-  seed: z.string().regex(/^[0-9a-f]{64}$/),
+  seed: hex64,
   entries: z.number().int().min(0),
   winners: z.number().int().min(0),
   seatsAwarded: z.number().int().min(0),
@@ -25,6 +39,8 @@ export const EntryNotDrawn = defineEvent('drawing.EntryNotDrawn', z.object({
   theaterName: z.string(),
   startsAt: z.iso.datetime(),
   reason: z.enum(['not-drawn', 'after-the-draw', 'already-entered']),
+  /** The entry's public id in the drawing's published entries: only an entry that was in the draw has one. */
+  entryId: hex64.optional(),
 }))
 
-export const drawingMessages = [DrawingHeld, EntryNotDrawn]
+export const drawingMessages = [DrawingOpened, DrawingHeld, EntryNotDrawn]

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { EntryNotDrawn } from '../drawing/messages.ts'
 import { DrawingEntered, OrderAccepted, OrderCancelled } from '../ordering/messages.ts'
 import type { ContextModule } from '../index.ts'
 import { notificationsApi } from './api.ts'
@@ -7,9 +8,9 @@ import { notificationsMessages } from './messages.ts'
 
 export const notifications: ContextModule = {
   name: 'notifications',
-  // The events it handles are ordering's; the catalog takes one definition twice, and so the endpoint starts
+  // The events it handles are ordering's and the drawing's; the catalog takes one definition twice, and so the endpoint starts
   // whichever other contexts a process lists.
-  messages: [...notificationsMessages, OrderAccepted, OrderCancelled, DrawingEntered],
+  messages: [...notificationsMessages, OrderAccepted, OrderCancelled, DrawingEntered, EntryNotDrawn],
   migrations: { owner: 'notifications', dir: fileURLToPath(new URL('./migrations', import.meta.url)) },
   endpoint: notificationsEndpoint,
   web: notificationsApi,

@@ -3,7 +3,7 @@ import { defineEvent } from '../../messaging/message.ts'
 
 /** Notifications' public contract: what it tells the rest of the system once an e-mail has gone out. */
 
-export const emailKinds = ['tickets', 'drawing-entry', 'apology', 'verification'] as const
+export const emailKinds = ['tickets', 'drawing-entry', 'not-drawn', 'apology', 'verification'] as const
 export const emailKind = z.enum(emailKinds)
 export type EmailKind = z.infer<typeof emailKind>
 
