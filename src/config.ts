@@ -23,6 +23,8 @@ const schema = z.object({
   POPCORN_MAX_BODY_BYTES: number(1_024, 4 * 1024 * 1024).default(64 * 1024),
   /** A database-queue message claimed by a process that then died is redelivered after this long. */
   POPCORN_LEASE_MS: number(500, 3_600_000).default(30_000),
+  /** The drawing waits this long after its drawing date before it draws: entries accepted just before may be in flight. */
+  POPCORN_DRAWING_GRACE_MS: number(0, 24 * 3_600_000).default(120_000),
   /** Signs place tokens; unset, a random secret is made once and kept in the database, shared by every web node. */
   POPCORN_SECRET: z.string().min(32, 'at least 32 characters').max(512).optional(),
   /** Admin pages ask for it (basic auth, user "admin"); unset, they answer only to this machine (loopback). */

@@ -13,6 +13,7 @@ import { ordering } from './ordering/index.ts'
 import { notifications } from './notifications/index.ts'
 import { catalog } from './catalog/index.ts'
 import { waitingRoom } from './waiting-room/index.ts'
+import { drawing } from './drawing/index.ts'
 
 /** What a context's pages and routes get from the web process. */
 export interface WebDeps {
@@ -67,4 +68,4 @@ export const onWebNode = (context: ContextModule): ContextModule =>
   context.perWebNode ? { ...context, ...context.perWebNode(), perWebNode: undefined } : context
 
 /** Every context, in the order their migrations apply. */
-export const contexts: readonly ContextModule[] = [catalog, ordering, notifications, waitingRoom]
+export const contexts: readonly ContextModule[] = [catalog, ordering, notifications, waitingRoom, drawing]
