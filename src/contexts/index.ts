@@ -12,6 +12,8 @@ import type { Database } from '../messaging/sql.ts'
 import { ordering } from './ordering/index.ts'
 import { notifications } from './notifications/index.ts'
 import { catalog } from './catalog/index.ts'
+import { billing } from './billing/index.ts'
+import { ops } from './ops/index.ts'
 import { waitingRoom } from './waiting-room/index.ts'
 import { drawing } from './drawing/index.ts'
 
@@ -68,4 +70,4 @@ export const onWebNode = (context: ContextModule): ContextModule =>
   context.perWebNode ? { ...context, ...context.perWebNode(), perWebNode: undefined } : context
 
 /** Every context, in the order their migrations apply. */
-export const contexts: readonly ContextModule[] = [catalog, ordering, notifications, waitingRoom, drawing]
+export const contexts: readonly ContextModule[] = [catalog, ordering, billing, notifications, ops, waitingRoom, drawing]

@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url'
+import { PaymentRefunded } from '../billing/messages.ts'
+import type { ContextModule } from '../index.ts'
+import { EmailSent } from '../notifications/messages.ts'
+import { OrderCancelled } from '../ordering/messages.ts'
+import { compensationsApi } from './compensations.api.ts'
+import { opsEndpoint } from './endpoint.ts'
+
+/**
+ * What the people who run Popcorn see. The error queue's API (api.ts) is served by every app, with the bus's error
+ * queue; this module adds ops' own read models, fed by the other contexts' events.
+ */
+export const ops: ContextModule = {
+  name: 'ops',
+  messages: [OrderCancelled, PaymentRefunded, EmailSent],
+  migrations: { owner: 'ops', dir: fileURLToPath(new URL('./migrations', import.meta.url)) },
+  endpoint: opsEndpoint,
+  web: compensationsApi,
+}
