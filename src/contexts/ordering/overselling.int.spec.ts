@@ -137,6 +137,9 @@ for (const shape of shapes) {
       assert.equal(atEdge.length, 20)
       assert.ok(atEdge.length * 2 > capacity, 'more tickets accepted at the edge than there are seats')
       await eventually(() => assert.equal(seen.atEdge.length, 20), { what: 'OrderAcceptedAtEdge for each, for billing' })
+      const page = await (await fetch(`${b!.url}/orders/${atEdge[0]!.order_id}`)).text()
+      assert.match(page, /data-status="accepted" data-decided="false"/)
+      assert.match(page, /Accepted: 2 tickets, total €29\.00 — we are confirming your seats/)
     })
 
     test('a strict showtime never accepts at the edge', async () => {
@@ -186,6 +189,10 @@ for (const shape of shapes) {
         assert.ok(apology.html_body.includes(`href="/showtimes/${later.showtimeId}"`))
       }
       const api = nodes[0]!.url
+      const cancelledPage = await (await fetch(`${api}/orders/${cancelled[0]!.order_id}`)).text()
+      assert.match(cancelledPage, /data-status="cancelled" data-decided="true"/)
+      assert.match(cancelledPage, /more people were told yes than there were seats[^<]*€29\.00 is refunded in full/)
+      assert.match(cancelledPage, new RegExp(`<a href="/showtimes/${later.showtimeId}">Top Gun: Maverick at Breda, <time`))
       for (const order of cancelled) {
         const payment = (await (await fetch(`${api}/api/billing/payments/${order.order_id}`)).json()) as { status: string; amountCents: number; operations: { kind: string }[] }
         assert.equal(payment.status, 'refunded')

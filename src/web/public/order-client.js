@@ -1,5 +1,6 @@
-// Popcorn's ordering client: submits over the socket (falling back to HTTP), shows "received" at once, and the
-// outcome when it is pushed — after a reload or reconnect too. Text only: nothing here is rendered as HTML.
+// Popcorn's ordering client: submits over the socket (falling back to HTTP), shows "received" (or, for a showing that
+// accepts at the edge, "accepted — confirming") at once, and the outcome when it is pushed — after a reload or
+// reconnect too. Text only: nothing here is rendered as HTML.
 (() => {
   'use strict'
   const pendingKey = 'popcorn.pendingOrders'
@@ -13,6 +14,8 @@
       case 'accepted': return `Accepted: ${plural(o.tickets, 'ticket')}, total ${euro(o.totalCents)}. Your tickets are on their way to your e-mail.`
       case 'sold-out': return `Sorry — sold out${o.seatsLeft > 0 ? `: only ${plural(o.seatsLeft, 'seat')} left` : ''}. Nothing was charged.`
       case 'entered-drawing': return `You are entered in the drawing on ${new Date(o.drawingAt).toLocaleString('en-GB', { timeZone: 'Europe/Amsterdam', dateStyle: 'full', timeStyle: 'short' })}.`
+      case 'cancelled': return `We are sorry: more people were told yes than there were seats, and we could not seat you after all. Your order is cancelled${o.refundCents > 0 ? ` and ${euro(o.refundCents)} is refunded in full` : ''}.${o.alternative ? '' : ' We found no other showing with room just now; we have e-mailed you.'}`
+      case 'not-drawn': return 'Not this time: this entry did not get seats in the drawing. Thank you for entering, and we hope to see you at the movies another time.'
       default: return 'We have an answer for your order.'
     }
   }
@@ -30,18 +33,32 @@
       output.append(a)
     }
   }
+  // A cancelled order's offer: another showing, linked by its own address (names set as text, never as markup).
+  const sayWithOffer = (text, alternative, link) => {
+    if (!output || !alternative) return say(text, link)
+    say(text)
+    const when = new Date(alternative.startsAt).toLocaleString('en-GB', { timeZone: 'Europe/Amsterdam', dateStyle: 'full', timeStyle: 'short' })
+    const a = document.createElement('a')
+    a.href = `/showtimes/${encodeURIComponent(alternative.showtimeId)}`
+    a.textContent = `${alternative.movieTitle} at ${alternative.theaterName}, ${when}`
+    const follow = document.createElement('a')
+    follow.href = link
+    follow.textContent = 'Follow your order'
+    output.append(' There are seats at another showing: ', a, '. ', follow)
+  }
 
   const socket = typeof io === 'function' ? io({ transports: ['websocket', 'polling'] }) : null
   const shown = new Set()
   const onOutcome = (outcome) => {
     setPending(pending().filter((id) => id !== outcome.orderId))
     if (orderPage) {
-      if (orderPage.dataset.orderId === outcome.orderId && orderPage.dataset.status === 'received') location.reload()
+      if (orderPage.dataset.orderId === outcome.orderId && orderPage.dataset.decided === 'false') location.reload()
       return
     }
     if (shown.has(outcome.orderId)) return
     shown.add(outcome.orderId)
-    say(describe(outcome), `/orders/${outcome.orderId}`)
+    if (outcome.outcome === 'cancelled') sayWithOffer(describe(outcome), outcome.alternative, `/orders/${outcome.orderId}`)
+    else say(describe(outcome), `/orders/${outcome.orderId}`)
     if (output) output.dataset.outcome = outcome.outcome
   }
 
@@ -113,7 +130,12 @@
       if (output) output.dataset.outcome = 'error'
       return
     }
-    if (!shown.has(order.orderId)) say('Received — we are working on it. The answer appears here, and by e-mail.', answer.statusUrl)
+    if (shown.has(order.orderId)) return
+    if (answer.status === 'accepted' && answer.outcome) {
+      say(`Accepted: ${plural(answer.outcome.tickets, 'ticket')}, total ${euro(answer.outcome.totalCents)} — confirming your seats…`, answer.statusUrl)
+    } else {
+      say('Received — we are working on it. The answer appears here, and by e-mail.', answer.statusUrl)
+    }
   })
 
   // Back from the waiting room: the order chosen before is filled in again, and sent once if it was let through.
@@ -138,12 +160,12 @@
   }
 
   // The order page: pushed when the socket is up; polled as the fallback when it is not.
-  if (orderPage && orderPage.dataset.status === 'received') {
+  if (orderPage && orderPage.dataset.decided === 'false') {
     setPending([...pending(), orderPage.dataset.orderId])
     const poll = async () => {
       if (!socket?.connected) {
         const order = await fetch(`/api/orders/${orderPage.dataset.orderId}`).then((r) => r.json()).catch(() => null)
-        if (order?.outcome) return onOutcome(order.outcome)
+        if (order?.decidedAt && order.outcome) return onOutcome(order.outcome)
       }
       setTimeout(poll, 3_000)
     }
