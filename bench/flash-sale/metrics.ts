@@ -60,6 +60,8 @@ export const measureCrowd = (buyers: readonly Buyer[], traces: readonly Trace[],
     decidedSpanSeconds: Number.isFinite(span) ? Math.round(span * 100) / 100 : null,
     acknowledgedAs: tally(acked.map(({ trace }) => trace.ackStatus)),
     outcomes: tally(decided.map(({ trace }) => trace.outcome)),
+    /** Told "accepted" in the acknowledgement (at the edge of an optimistic showing), then "cancelled" (oversold, refunded). */
+    toldAcceptedThenCancelled: acked.filter(({ trace }) => trace.ackStatus === 'accepted' && trace.outcome === 'cancelled').length,
     /** Buyers who saw more than one outcome for one order (an edge acceptance then a cancellation, say). */
     changedOutcomes: pairs.filter(({ trace }) => new Set(trace.pushes.map((p) => p.outcome)).size > 1).length,
     acceptedTickets,

@@ -80,6 +80,8 @@ export const chartPanels = (results: readonly SubjectResult[]): Panel[] => {
 }
 
 const cell = (x: number | null | undefined, suffix = '') => (x === null || x === undefined || Number.isNaN(x) ? '—' : `${x}${suffix}`)
+/** Milliseconds to read at a glance: whole above 100, one decimal below. */
+const ms = (x: number | null | undefined) => cell(x === null || x === undefined ? x : x >= 100 ? Math.round(x) : Math.round(x * 10) / 10)
 const codes = (errors: Record<string, number>) => Object.entries(errors).map(([code, n]) => `${code} ${n}`).join(', ') || '0'
 const outcomes = (tally: Record<string, number>) => Object.entries(tally).map(([k, n]) => `${k} ${n}`).join(', ') || '—'
 
@@ -107,17 +109,27 @@ export const markdownOf = (run: {
       if (r.status !== 'ran') return `| ${r.label} | ${r.status}: ${r.reason.replaceAll('|', '\\|').split('\n')[0]} |${' |'.repeat(9)}`
       const m = r.metrics
       const room = m.waitingRoom
-      const connect = r.system === 'popcorn' ? `${cell(m.connectMs.p50)} / ${cell(m.connectMs.p99)}` : 'in the request'
-      return `| ${r.label} | ${connect} | ${cell(m.ackMs.p50)} / ${cell(m.ackMs.p99)} | ${cell(m.resultMs.p50)} / ${cell(m.resultMs.p99)} | ${cell(m.arrivalToResultMs.p50)} / ${cell(m.arrivalToResultMs.p99)} | ` +
-        `${cell(m.ordersPerSecond)} | ${room.waited ? `${room.waited} (${cell(room.waitMs.p50)} / ${cell(room.waitMs.p99)})` : '0'} | ${outcomes(m.outcomes)} | ` +
+      const connect = r.system === 'popcorn' ? `${ms(m.connectMs.p50)} / ${ms(m.connectMs.p99)}` : 'in the request'
+      return `| ${r.label} | ${connect} | ${ms(m.ackMs.p50)} / ${ms(m.ackMs.p99)} | ${ms(m.resultMs.p50)} / ${ms(m.resultMs.p99)} | ${ms(m.arrivalToResultMs.p50)} / ${ms(m.arrivalToResultMs.p99)} | ` +
+        `${cell(m.ordersPerSecond)} | ${room.waited ? `${room.waited} (${ms(room.waitMs.p50)} / ${ms(room.waitMs.p99)})` : '0'} | ${outcomes(m.outcomes)}${m.toldAcceptedThenCancelled ? ` · ${m.toldAcceptedThenCancelled} told "accepted" at the ack, then cancelled` : ''} | ` +
         `${r.oversold.fromOutcomes} / ${r.oversold.fromDatabase} | ${r.lost} | ${codes(m.errors)} |`
     }),
     '',
-    'While each crowd ran — wall-clock seconds, how long the arrivals took (the plan spreads them evenly), and CPU seconds per process:',
+    'Per subject: how the crowd ended, how long the arrivals took (the plan spreads them evenly), CPU seconds per process while the crowd ran, and what the checks after it found:',
     '',
     ...ran(run.results).map((r) => {
+      const m = r.metrics
       const cpu = Object.entries(r.usage.cpuSeconds).map(([name, seconds]) => `${name} ${seconds}`).join(', ')
-      return `- ${r.label}: ${r.usage.wallSeconds} s; arrivals over ${r.metrics.arrivals.spanSeconds} s (planned ${s.burstMs / 1000} s, late p99 ${r.metrics.arrivals.lateMs.p99} ms); CPU s: ${cpu}`
+      const checks = r.checks as { overHttp?: { decidedButNotPushed: number; pushedDiffersFromServer: number }; database?: { errorQueue?: Record<string, number>; stillQueued?: Record<string, number>; erroredButTaken?: number }; leftInBroker?: Record<string, unknown> }
+      const found = [
+        ...(checks.overHttp ? [`decided but not pushed ${checks.overHttp.decidedButNotPushed}`, `pushed ≠ server ${checks.overHttp.pushedDiffersFromServer}`] : []),
+        ...(checks.database?.errorQueue ? [`error queue ${codes(checks.database.errorQueue)}`] : []),
+        ...(checks.database?.stillQueued ? [`left queued ${codes(checks.database.stillQueued)}`] : []),
+        ...(checks.leftInBroker ? [`left in RabbitMQ ${codes(checks.leftInBroker as Record<string, number>)}`] : []),
+        ...(checks.database?.erroredButTaken !== undefined ? [`answered with an error yet taken ${checks.database.erroredButTaken}`] : []),
+      ]
+      return `- ${r.label}: ${m.ending} after ${r.usage.wallSeconds} s; arrivals over ${m.arrivals.spanSeconds} s (planned ${s.burstMs / 1000} s, late p99 ${m.arrivals.lateMs.p99} ms); ` +
+        `acknowledged as ${outcomes(m.acknowledgedAs)}${m.connectRetries ? `; ${m.connectRetries} socket connects retried` : ''}; CPU s: ${cpu}; ${found.join(', ')}`
     }),
     '',
     'Ratios, Popcorn ÷ naive on the same shape: latency below 1× means Popcorn answers sooner; orders/s above 1× means it decides more per second.',
