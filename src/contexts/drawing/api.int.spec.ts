@@ -131,7 +131,7 @@ for (const shape of shapes) {
       assert.ok(page.includes(`printf %s ${d.seed} | sha256sum`))
 
       const verified = await verifyDrawing(inject, 'got-soon')
-      assert.equal(verified.ok, true, verified.lines.join('\n'))
+      assert.deepEqual([verified.drawn, verified.ok], [true, true], verified.lines.join('\n'))
       assert.match(verified.lines.join('\n'), /✓ sha256\(seed\) = commitment/)
       assert.match(verified.lines.join('\n'), /✓ the draw re-run here gives the same/)
     })
@@ -153,7 +153,7 @@ for (const shape of shapes) {
       assert.equal(reordered.ok, false)
       assert.match(reordered.lines.join('\n'), /✗ the draw re-run here/)
       const open = await verifyDrawing(inject, 'got-open')
-      assert.equal(open.ok, false)
+      assert.deepEqual([open.drawn, open.ok], [false, false])
       assert.match(open.lines[0]!, /not drawn yet/)
       await assert.rejects(verifyDrawing(inject, 'nope'), /HTTP 404 — no drawing for showtime "nope"/)
     })

@@ -19,6 +19,8 @@ const resultDocument = z.object({ seed: hex64, seatsAwarded: z.number().int().mi
 export type Fetch = (path: string) => Promise<{ readonly status: number; readonly body: unknown }>
 
 export interface Verification {
+  /** False until the draw: there is nothing to check yet. */
+  readonly drawn: boolean
   readonly ok: boolean
   readonly lines: readonly string[]
 }
@@ -38,10 +40,10 @@ export const verifyDrawing = async (get: Fetch, showtimeId: string): Promise<Ver
   const base = `/api/drawings/${encodeURIComponent(showtimeId)}`
   const drawing = await document(get, base, drawingDocument)
   if (drawing.status !== 'drawn' || !drawing.seed) {
-    return { ok: false, lines: [`${showtimeId}: not drawn yet (${drawing.status}); its commitment is ${drawing.commitment}. Check again after the draw.`] }
+    return { drawn: false, ok: false, lines: [`${showtimeId}: not drawn yet (${drawing.status}); its commitment is ${drawing.commitment}. Check again after the draw.`] }
   }
   if (drawing.algorithm !== drawAlgorithm) {
-    return { ok: false, lines: [`${showtimeId} was drawn with ${drawing.algorithm}; this script re-runs ${drawAlgorithm} only.`] }
+    return { drawn: true, ok: false, lines: [`${showtimeId} was drawn with ${drawing.algorithm}; this script re-runs ${drawAlgorithm} only.`] }
   }
   const published = await document(get, `${base}/entries`, entriesDocument)
   const result = await document(get, `${base}/result`, resultDocument)
@@ -53,6 +55,7 @@ export const verifyDrawing = async (get: Fetch, showtimeId: string): Promise<Ver
   const winnersMatch = expected.length === announced.length && expected.every((id, i) => id === announced[i]) && rerun.seatsAwarded === result.seatsAwarded
   const firstDifference = expected.findIndex((id, i) => id !== announced[i])
   return {
+    drawn: true,
     ok: seedMatches && winnersMatch,
     lines: [
       `drawing ${drawing.showtimeId}: ${published.entries.length} entries, ${drawing.capacity} seats, ${drawing.algorithm}`,
