@@ -10,6 +10,7 @@ import { createBus, type Bus } from '../../messaging/bus.ts'
 import { MessageCatalog } from '../../messaging/message.ts'
 import { SagaTimeout } from '../../messaging/saga.ts'
 import { ShowtimeScheduled } from '../catalog/messages.ts'
+import { onWebNode } from '../index.ts'
 import { notifications } from '../notifications/index.ts'
 import { ordering } from '../ordering/index.ts'
 import { DrawingEntered, SubmitOrder } from '../ordering/messages.ts'
@@ -42,7 +43,7 @@ for (const shape of shapes) {
       await bus.start(ordering.endpoint!)
       await bus.start(notifications.endpoint!)
       await bus.start(drawingEndpoint({ graceMs: () => graceMs }))
-      app = await buildApp({ bus, db: world.db, session: bus.session('web'), contexts: [drawing], logger: testLogger, maxBodyBytes: 65_536, describe: () => ({}) })
+      app = await buildApp({ bus, db: world.db, session: bus.session('web'), contexts: [drawing, onWebNode(ordering)], logger: testLogger, maxBodyBytes: 65_536, describe: () => ({}) })
     })
     afterEach(async () => {
       await app.close()
@@ -138,6 +139,8 @@ for (const shape of shapes) {
       for (const p of others) assert.match(of(p.orderId, 'not-drawn')[0]?.subject ?? '', /^Not this time/, `not drawn: ${p.email}`)
       assert.match(of(twice.orderId, 'not-drawn')[0]?.subject ?? '', /already in the drawing/)
       assert.equal(of(twice.orderId, 'not-drawn')[0]?.to_address, 'FAN0@Example.com')
+      const orderPage = await app.inject({ url: `/orders/${others[0]!.orderId}` })
+      assert.ok(orderPage.body.includes(`<a href="/drawings/${showtimeId}">`), 'the order page links its drawing')
 
       // 6. Anyone can re-run the draw from what is published, and gets the same winners.
       const published = await json(`/api/drawings/${showtimeId}/entries`)
