@@ -61,6 +61,8 @@ export const OrderAccepted = defineEvent('ordering.OrderAccepted', z.object({
   movieTitle: z.string(),
   theaterName: z.string(),
   startsAt: z.iso.datetime(),
+  /** The seats were won in the showtime's drawing, not bought. */
+  wonInDrawing: z.boolean().optional(),
 }))
 
 export const OrderRejected = defineEvent('ordering.OrderRejected', z.object({ orderId, showtimeId, reason: z.enum(['sold-out']) }))

@@ -18,7 +18,8 @@ export const ticketsEmail = async (order: Order): Promise<Email> => {
     return { code, label: `Ticket ${i + 1} of ${order.tickets}`, qr: await qrCode(code) }
   }))
   const facts = {
-    subject: oneLine(`Your tickets for ${order.movieTitle}`),
+    subject: oneLine(`${order.wonInDrawing ? 'You won the drawing! ' : ''}Your tickets for ${order.movieTitle}`),
+    won: order.wonInDrawing === true,
     to: order.email,
     orderId: order.orderId,
     movie: order.movieTitle,
@@ -30,6 +31,7 @@ export const ticketsEmail = async (order: Order): Promise<Email> => {
   const text = [
     'Hello,',
     '',
+    ...(facts.won ? ['you won the drawing: congratulations!'] : []),
     `here are your tickets for ${facts.movie}.`,
     '',
     `  Movie:    ${facts.movie}`,

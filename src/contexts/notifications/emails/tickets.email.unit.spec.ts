@@ -53,6 +53,14 @@ describe('the tickets e-mail', () => {
     assert.equal(qrImages(email.html).length, 1)
   })
 
+  test('seats won in the drawing say so', async () => {
+    const email = await ticketsEmail({ ...order, tickets: 2, totalCents: 0, wonInDrawing: true })
+    assert.equal(email.subject, 'You won the drawing! Your tickets for Dune: Part Two')
+    assert.match(email.text, /you won the drawing: congratulations!\nhere are your tickets/)
+    assert.match(email.html, /You won the drawing: congratulations!/)
+    assert.doesNotMatch((await ticketsEmail(order)).text + (await ticketsEmail(order)).html, /won the drawing/)
+  })
+
   test('user text is escaped in the HTML, and a subject stays one line', async () => {
     const email = await ticketsEmail({
       ...order,

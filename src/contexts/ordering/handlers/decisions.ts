@@ -40,7 +40,11 @@ const announce = (ctx: HandlerContext, event: SeatEvent, outcome: Outcome, showt
   const where = { movieTitle: showtime.movieTitle, theaterName: showtime.theaterName, startsAt: iso(showtime.startsAt) }
   switch (event.type) {
     case 'SeatsReserved':
-      return ctx.publish(OrderAccepted, { orderId: event.data.orderId, showtimeId: showtime.showtimeId, tickets: event.data.seats, totalCents: event.data.totalCents, email, ...where })
+      return ctx.publish(OrderAccepted, {
+        orderId: event.data.orderId, showtimeId: showtime.showtimeId, tickets: event.data.seats, totalCents: event.data.totalCents, email, ...where,
+        // A drawing showtime's seats are only ever reserved by a drawn entry's claim.
+        ...(showtime.ticketType === 'drawing' && { wonInDrawing: true }),
+      })
     case 'ReservationRefused':
       return ctx.publish(OrderRejected, { orderId: event.data.orderId, showtimeId: showtime.showtimeId, reason: 'sold-out' })
     case 'DrawingEntryAccepted':
