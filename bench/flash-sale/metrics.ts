@@ -1,5 +1,6 @@
 import { summarize } from '../lib/stats.ts'
 import type { Buyer, Ending, Trace } from './crowd.ts'
+import type { RoomSighting } from './popcorn-buyer.ts'
 
 export const bucketMs = 250
 
@@ -19,7 +20,21 @@ const gauge = (intervals: readonly (readonly [number, number])[], buckets: numbe
   Array.from({ length: buckets }, (_, b) => intervals.filter(([from, to]) => from <= (b + 1) * bucketMs && (b + 1) * bucketMs < to).length)
 
 /** What one subject's buyers went through, summed up; times in ms, rates per second. */
-export const measureCrowd = (buyers: readonly Buyer[], traces: readonly Trace[], endedAt: number, ending: Ending) => {
+/** The room's outflow as last told to anyone by the end of each bucket (0 while it is off); null before anyone was told. */
+const roomRate = (sightings: readonly RoomSighting[], buckets: number) => {
+  const sorted = [...sightings].sort((a, b) => a.at - b.at)
+  let i = 0
+  let last: number | null = null
+  return Array.from({ length: buckets }, (_, b) => {
+    while (i < sorted.length && sorted[i]!.at < (b + 1) * bucketMs) {
+      const sighting = sorted[i++]!
+      last = sighting.active ? Math.round(sighting.ratePerSecond * 10) / 10 : 0
+    }
+    return last
+  })
+}
+
+export const measureCrowd = (buyers: readonly Buyer[], traces: readonly Trace[], endedAt: number, ending: Ending, sightings: readonly RoomSighting[] = []) => {
   const pairs = buyers.map((buyer, i) => ({ buyer, trace: traces[i]! }))
   const decided = pairs.filter(({ trace }) => trace.resultAt !== undefined)
   const acked = pairs.filter(({ trace }) => trace.acknowledged)
@@ -50,6 +65,8 @@ export const measureCrowd = (buyers: readonly Buyer[], traces: readonly Trace[],
     },
     /** Arrival → socket connected (Popcorn's buyers; the naive site's connect is inside its request). */
     connectMs: summarize(defined(traces.map((t) => (t.connectedAt === undefined ? undefined : t.connectedAt - t.arrivedAt!)))),
+    /** Connected → the waiting room answered the join (with a place, let in or not). */
+    joinMs: summarize(defined(traces.map((t) => (t.joinedAt === undefined ? undefined : t.joinedAt - t.connectedAt!)))),
     /** Submit → acknowledgement, over the acknowledged orders. */
     ackMs: summarize(defined(acked.map(({ trace }) => trace.answeredAt! - trace.submittedAt!))),
     /** Submit → the (first) final outcome. */
@@ -69,6 +86,9 @@ export const measureCrowd = (buyers: readonly Buyer[], traces: readonly Trace[],
       waited: waited.length,
       waitMs: summarize(defined(waited.map(({ trace }) => (trace.admittedAt === undefined ? undefined : trace.admittedAt - trace.joinedAt!)))),
       stillWaitingAtEnd: waited.filter(({ trace }) => trace.admittedAt === undefined).length,
+      /** When the room was first seen on, and its highest outflow told (people per second). */
+      firstSeenOnAt: sightings.filter((s) => s.active).reduce<number | null>((first, s) => (first === null || s.at < first ? s.at : first), null),
+      maxRatePerSecond: sightings.filter((s) => s.active).reduce<number | null>((max, s) => Math.max(max ?? 0, s.ratePerSecond), null),
     },
     errors: tally(traces.map((t) => t.error)),
     connectRetries: traces.reduce((sum, t) => sum + t.connectErrors, 0),
@@ -76,12 +96,15 @@ export const measureCrowd = (buyers: readonly Buyer[], traces: readonly Trace[],
       bucketMs,
       perSecond: {
         arrivals: rate(defined(traces.map((t) => t.arrivedAt)), buckets),
+        joins: rate(defined(traces.map((t) => t.joinedAt)), buckets),
         acknowledgements: rate(defined(acked.map(({ trace }) => trace.answeredAt)), buckets),
         outcomes: rate(defined(decided.map(({ trace }) => trace.resultAt)), buckets),
         errors: rate(defined(traces.map((t) => (t.error ? t.answeredAt ?? t.arrivedAt : undefined))), buckets),
       },
       /** People in the waiting room (joined, not yet let through) at the end of each bucket. */
       waiting: gauge(waited.map(({ trace }) => [trace.joinedAt!, trace.admittedAt ?? endedAt] as const), buckets),
+      /** The waiting room's outflow, people per second, as told to the people in it (0 while off). */
+      roomRate: roomRate(sightings, buckets),
       /** Orders submitted and not yet decided at the end of each bucket. */
       undecided: gauge(pairs.filter(({ trace }) => trace.submittedAt !== undefined).map(({ trace }) => [trace.submittedAt!, trace.resultAt ?? endedAt] as const), buckets),
     },

@@ -3,8 +3,17 @@ import type { Act } from './crowd.ts'
 
 interface Place {
   readonly showtimeId?: string
+  readonly active?: boolean
   readonly admitted?: boolean
   readonly position?: number
+  readonly ratePerSecond?: number
+}
+
+/** What the room told its people about itself, when: its outflow, and whether it was on. */
+export interface RoomSighting {
+  readonly at: number
+  readonly active: boolean
+  readonly ratePerSecond: number
 }
 
 type Answer = { ok: true; [key: string]: unknown } | { ok: false; error?: { code?: string; message?: string } }
@@ -29,6 +38,9 @@ const codeOf = (answer: Answer) => (answer.ok ? undefined : answer.error?.code ?
  */
 export const popcornBuyers = (url: string, options: { room: boolean; answerTimeoutMs: number }) => {
   const sockets: Socket[] = []
+  const sightings: RoomSighting[] = []
+  const saw = (place: Place | undefined, at: number) =>
+    place && typeof place.ratePerSecond === 'number' && sightings.push({ at, active: place.active === true, ratePerSecond: place.ratePerSecond })
 
   const act: Act = async (buyer, trace, now, stop) => {
     const socket = io(url, {
@@ -69,10 +81,14 @@ export const popcornBuyers = (url: string, options: { room: boolean; answerTimeo
         return void (trace.error = 'JOIN_TIMEOUT')
       }
       trace.joinedAt = now()
+      saw(place, trace.joinedAt)
       if (!place?.admitted) {
         trace.waited = true
         const admitted = new Promise<void>((resolve) => {
-          socket.on('waiting-room:status', (status: Place) => status.admitted && resolve())
+          socket.on('waiting-room:status', (status: Place) => {
+            saw(status, now())
+            if (status.admitted) resolve()
+          })
           const watch = () => socket.emit('waiting-room:watch', { token }, (answer: Answer | undefined) => {
             if (answer?.ok && (answer.place as Place | undefined)?.admitted) resolve()
           })
@@ -101,7 +117,7 @@ export const popcornBuyers = (url: string, options: { room: boolean; answerTimeo
     await until(outcome, stop)
   }
 
-  return { act, close: () => sockets.splice(0).forEach((socket) => socket.close()) }
+  return { act, sightings, close: () => sockets.splice(0).forEach((socket) => socket.close()) }
 }
 
 /**

@@ -69,7 +69,9 @@ export const startPopcorn = async (world: World, showtimeIds: readonly string[])
     if (!isLoopback(url)) throw new Error(`Popcorn serves ${url}, not this machine: the bench sends load nowhere else`)
     await showtimesOpen(url, showtimeIds)
     const pids = Object.fromEntries(processes.map((p) => [p.name, p.child.pid]))
-    return { url, stop, pids }
+    /** What each process logged at warn and above, start to stop. */
+    const problems = () => Object.fromEntries(processes.map((p) => [p.name, p.problems()]))
+    return { url, stop, pids, problems }
   } catch (error) {
     await stop()
     throw error
@@ -112,8 +114,17 @@ export const inspectPopcornDatabase = async (database: string, hot: string) => {
     const showtime = (await rows<{ capacity: number; seatsLeft: number }>('select capacity, seats_left as "seatsLeft" from ordering.showtimes where showtime_id = $1', [hot]))[0]
     const stream = (await rows<{ seatsLeft: number }>('select coalesce(sum(delta), 0)::int as "seatsLeft" from ordering.seat_events where showtime_id = $1', [hot]))[0]!
     const failed = await rows<{ type: string; n: number }>(`select coalesce(message_type, '?') as type, count(*)::int as n from messaging.failed_messages where status = 'unresolved' group by 1`)
-    const queued = await rows<{ queue: string; n: number }>('select queue, count(*)::int as n from messaging.queue group by queue')
-    const outbox = (await rows<{ n: number }>('select count(*)::int as n from messaging.outbox'))[0]!.n
+    // Due now and still there: work never done. (A saga's timeout due days later — the drawing's — is not.)
+    const queued = await rows<{ queue: string; n: number }>('select queue, count(*)::int as n from messaging.queue where visible_at <= now() group by queue')
+    const outbox = (await rows<{ n: number }>('select count(*)::int as n from messaging.outbox where deliver_at <= now()'))[0]!.n
+    const scheduled = (await rows<{ n: number }>(
+      'select (select count(*) from messaging.queue where visible_at > now()) + (select count(*) from messaging.outbox where deliver_at > now()) as n'))[0]!.n
+    // The waiting room's view of the hot showing, when this Popcorn has one.
+    const room = await rows<Record<string, unknown>>(
+      `select r.mode, r.active, r.rate, r.admitted_through as "admittedThrough", r.arrivals_per_second as "arrivalsPerSecond",
+              (select count(*)::int from waiting_room.places p where p.showtime_id = r.showtime_id) as places,
+              (select rate from waiting_room.capacity where id = 1) as "rememberedCapacity"
+       from waiting_room.rooms r where r.showtime_id = $1`, [hot]).catch(() => [])
     const acceptedTickets = byStatus.find((s) => s.status === 'accepted')?.tickets ?? 0
     const capacity = showtime?.capacity ?? Number.NaN
     return {
@@ -124,9 +135,12 @@ export const inspectPopcornDatabase = async (database: string, hot: string) => {
       seatsLeftByStream: stream.seatsLeft,
       oversoldByStream: Math.max(0, -stream.seatsLeft),
       seatsLeftInView: showtime?.seatsLeft ?? null,
+      waitingRoom: room[0] ?? null,
       errorQueue: Object.fromEntries(failed.map((f) => [f.type, f.n])),
       stillQueued: Object.fromEntries(queued.map((q) => [q.queue, q.n])),
       outboxLeft: outbox,
+      /** Messages due later (saga timeouts): not work left undone. */
+      scheduledForLater: Number(scheduled),
     }
   } finally {
     await db.close()

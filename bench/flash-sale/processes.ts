@@ -10,11 +10,14 @@ export interface NodeProcess {
   readonly ready: Promise<void>
   /** The last few kilobytes it printed, for a failure's message. */
   output(): string
+  /** Its log lines at warn and above (pino JSON), counted by level and message, with the first few in full. */
+  problems(): { readonly counts: Record<string, number>; readonly samples: readonly string[] }
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
   stop(graceMs?: number): Promise<void>
 }
 
 const keep = 16_384
+const levelNames: Record<number, string> = { 40: 'warn', 50: 'error', 60: 'fatal' }
 
 /** Runs a TypeScript entry point as its own Node process (through tsx), the way a person or a supervisor would. */
 export const startNodeProcess = (name: string, entry: string, args: readonly string[], env: Record<string, string>, ready = /serving http/): NodeProcess => {
@@ -23,6 +26,20 @@ export const startNodeProcess = (name: string, entry: string, args: readonly str
   const remember = (text: string) => (output = (output + text).slice(-keep))
   child.stderr!.on('data', (chunk: Buffer) => remember(chunk.toString()))
   const lines = createInterface({ input: child.stdout! })
+  const counts: Record<string, number> = {}
+  const samples: string[] = []
+  lines.on('line', (line) => {
+    if (!line.startsWith('{')) return
+    try {
+      const entry = JSON.parse(line) as { level?: number; msg?: string }
+      if ((entry.level ?? 0) < 40) return
+      const key = `${levelNames[entry.level!] ?? entry.level}: ${entry.msg ?? '?'}`
+      counts[key] = (counts[key] ?? 0) + 1
+      if (samples.length < 5) samples.push(line.slice(0, 2_000))
+    } catch {
+      // not a log line
+    }
+  })
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()))
   const died = () => new Error(`${name} exited (${child.exitCode ?? child.signalCode}) early:\n${output}`)
   const served = new Promise<string>((resolve, reject) => {
@@ -45,6 +62,7 @@ export const startNodeProcess = (name: string, entry: string, args: readonly str
     served,
     ready: isReady,
     output: () => output,
+    problems: () => ({ counts: { ...counts }, samples: [...samples] }),
     async stop(graceMs = 20_000) {
       if (child.exitCode !== null || child.signalCode !== null) return
       child.kill('SIGTERM')

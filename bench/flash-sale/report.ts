@@ -53,7 +53,11 @@ export const chartPanels = (results: readonly SubjectResult[]): Panel[] => {
         xTitle: 'seconds since the first arrival',
         points: [
           ...points(any, 'arrivals', any.metrics.timeline.perSecond.arrivals),
+          ...(popcorn?.metrics.joinMs.count ? points(popcorn, 'Popcorn joins answered', popcorn.metrics.timeline.perSecond.joins) : []),
           ...(popcorn ? [...points(popcorn, 'Popcorn acks', popcorn.metrics.timeline.perSecond.acknowledgements), ...points(popcorn, 'Popcorn outcomes', popcorn.metrics.timeline.perSecond.outcomes)] : []),
+          ...(popcorn?.metrics.waitingRoom.firstSeenOnAt != null
+            ? popcorn.metrics.timeline.roomRate.flatMap((value, i) => (value === null ? [] : [{ x: (i * popcorn.metrics.timeline.bucketMs) / 1000, series: 'Popcorn room outflow', value }]))
+            : []),
           ...(naive ? points(naive, 'naive answers', naive.metrics.timeline.perSecond.outcomes) : []),
           ...(naive ? points(naive, 'naive errors', naive.metrics.timeline.perSecond.errors) : []),
         ],
@@ -120,15 +124,21 @@ export const markdownOf = (run: {
     ...ran(run.results).map((r) => {
       const m = r.metrics
       const cpu = Object.entries(r.usage.cpuSeconds).map(([name, seconds]) => `${name} ${seconds}`).join(', ')
-      const checks = r.checks as { overHttp?: { decidedButNotPushed: number; pushedDiffersFromServer: number }; database?: { errorQueue?: Record<string, number>; stillQueued?: Record<string, number>; erroredButTaken?: number }; leftInBroker?: Record<string, unknown> }
+      const checks = r.checks as { overHttp?: { decidedButNotPushed: number; pushedDiffersFromServer: number }; database?: { errorQueue?: Record<string, number>; stillQueued?: Record<string, number>; erroredButTaken?: number }; leftInBroker?: Record<string, unknown>; serverLog?: Record<string, { counts: Record<string, number> }> }
       const found = [
         ...(checks.overHttp ? [`decided but not pushed ${checks.overHttp.decidedButNotPushed}`, `pushed ≠ server ${checks.overHttp.pushedDiffersFromServer}`] : []),
         ...(checks.database?.errorQueue ? [`error queue ${codes(checks.database.errorQueue)}`] : []),
         ...(checks.database?.stillQueued ? [`left queued ${codes(checks.database.stillQueued)}`] : []),
         ...(checks.leftInBroker ? [`left in RabbitMQ ${codes(checks.leftInBroker as Record<string, number>)}`] : []),
+        ...Object.entries(checks.serverLog ?? {}).map(([name, log]) => `${name} logged ${Object.keys(log.counts).length ? codes(log.counts).replaceAll('|', '\\|') : 'nothing at warn or above'}`),
         ...(checks.database?.erroredButTaken !== undefined ? [`answered with an error yet taken ${checks.database.erroredButTaken}`] : []),
       ]
-      return `- ${r.label}: ${m.ending} after ${r.usage.wallSeconds} s; arrivals over ${m.arrivals.spanSeconds} s (planned ${s.burstMs / 1000} s, late p99 ${m.arrivals.lateMs.p99} ms); ` +
+      const room = (checks.database as { waitingRoom?: { rememberedCapacity?: number; places?: number } | null } | undefined)?.waitingRoom
+      const roomSeen = m.joinMs.count
+        ? `; joins answered p50 ${ms(m.joinMs.p50)} / p99 ${ms(m.joinMs.p99)} ms, the room ${m.waitingRoom.firstSeenOnAt === null ? 'never seen on' : `first seen on at ${ms(m.waitingRoom.firstSeenOnAt / 1000)} s, outflow up to ${m.waitingRoom.maxRatePerSecond}/s`}` +
+          `${room?.rememberedCapacity !== undefined ? `, capacity it remembered at the end ${Math.round(room.rememberedCapacity)}/s` : ''}`
+        : ''
+      return `- ${r.label}: ${m.ending} after ${r.usage.wallSeconds} s${roomSeen}; arrivals over ${m.arrivals.spanSeconds} s (planned ${s.burstMs / 1000} s, late p99 ${m.arrivals.lateMs.p99} ms); ` +
         `acknowledged as ${outcomes(m.acknowledgedAs)}${m.connectRetries ? `; ${m.connectRetries} socket connects retried` : ''}; CPU s: ${cpu}; ${found.join(', ')}`
     }),
     '',

@@ -50,24 +50,25 @@ export const runPopcornSubject = async (world: World, settings: Settings, crowd:
       const overHttp = await checkOrdersOverHttp(popcorn.url, buyers, run.traces)
       const seatsAfter = (await getJson<Seats>(`${popcorn.url}/api/showtimes/${hot}/seats`).catch(() => ({ body: undefined }))).body
       crowdOf.close()
-      outcome = { room, buyers, run, usage, overHttp, seatsBefore, seatsAfter }
+      outcome = { room, buyers, run, usage, overHttp, seatsBefore, seatsAfter, sightings: crowdOf.sightings }
     } finally {
       await popcorn.stop()
     }
+    const serverLog = popcorn.problems()
     const database = await inspectPopcornDatabase(world.popcornDatabase, hot)
     const leftInBroker = world.broker ? await queueDepths(world.broker.url, world.broker.namespace).catch((error: unknown) => ({ error: messageOf(error) })) : undefined
-    const { buyers, run, usage, overHttp, room, seatsBefore, seatsAfter } = outcome
+    const { buyers, run, usage, overHttp, room, seatsBefore, seatsAfter, sightings } = outcome
     const capacity = database.capacity
     const result: SubjectResult = {
       ...about,
       status: 'ran',
       details: { ...world.details, waitingRoom: room, processes: world.shape === 'embedded' ? 'popcorn start' : 'popcorn worker + popcorn web' },
       capacity,
-      metrics: measureCrowd(buyers, run.traces, run.endedAt, run.ending),
+      metrics: measureCrowd(buyers, run.traces, run.endedAt, run.ending, sightings),
       usage,
       oversold: { fromOutcomes: oversoldByOutcomes(buyers, run.traces.map((t) => t.outcome), capacity), fromDatabase: Math.max(database.oversoldByOrders, database.oversoldByStream) },
       lost: overHttp.lost,
-      checks: { overHttp, seatsBefore, seatsAfter, database, ...(leftInBroker && { leftInBroker }) },
+      checks: { overHttp, seatsBefore, seatsAfter, database, ...(leftInBroker && { leftInBroker }), serverLog },
     }
     console.log(`  oversold ${result.oversold.fromOutcomes} (outcomes) / ${result.oversold.fromDatabase} (database) · lost ${result.lost} · decided but not pushed ${overHttp.decidedButNotPushed}`)
     return result
