@@ -88,7 +88,7 @@ export const measureCrowd = (buyers: readonly Buyer[], traces: readonly Trace[],
       stillWaitingAtEnd: waited.filter(({ trace }) => trace.admittedAt === undefined).length,
       /** When the room was first seen on, and its highest outflow told (people per second). */
       firstSeenOnAt: sightings.filter((s) => s.active).reduce<number | null>((first, s) => (first === null || s.at < first ? s.at : first), null),
-      maxRatePerSecond: sightings.filter((s) => s.active).reduce<number | null>((max, s) => Math.max(max ?? 0, s.ratePerSecond), null),
+      maxRatePerSecond: sightings.filter((s) => s.active).reduce<number | null>((max, s) => Math.max(max ?? 0, Math.round(s.ratePerSecond * 10) / 10), null),
     },
     errors: tally(traces.map((t) => t.error)),
     connectRetries: traces.reduce((sum, t) => sum + t.connectErrors, 0),
