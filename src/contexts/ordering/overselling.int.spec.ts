@@ -137,6 +137,14 @@ for (const shape of shapes) {
       assert.equal(atEdge.length, 20)
       assert.ok(atEdge.length * 2 > capacity, 'more tickets accepted at the edge than there are seats')
       await eventually(() => assert.equal(seen.atEdge.length, 20), { what: 'OrderAcceptedAtEdge for each, for billing' })
+      // The same order sent again (a double click, a retry) is the same order: promised, stored and charged once.
+      const again = answers.find((x) => x.node === 'b' && x.answer.status === 'accepted')!
+      const resent = await fetch(`${b!.url}/api/orders`, {
+        method: 'POST', headers: { cookie: again.shopper.cookie, 'content-type': 'application/json' },
+        body: JSON.stringify({ orderId: again.answer.orderId, showtimeId: hot.showtimeId, tickets: 2, email: 'again@example.com' }),
+      })
+      assert.equal(((await resent.json()) as Answer).status, 'accepted')
+      assert.equal((await orders()).filter((o) => o.accepted_at_edge).length, 20)
       const page = await (await fetch(`${b!.url}/orders/${atEdge[0]!.order_id}`)).text()
       assert.match(page, /data-status="accepted" data-decided="false"/)
       assert.match(page, /Accepted: 2 tickets, total €29\.00 — we are confirming your seats/)
@@ -176,6 +184,7 @@ for (const shape of shapes) {
       await eventually(() => assert.equal(seen.refunded.length, cancelled.length), { timeoutMs: 60_000, what: 'a refund for each cancelled order' })
       assert.deepEqual(new Set(seen.refunded.map((r) => r.orderId)), new Set(cancelled.map((o) => o.order_id)))
       assert.ok(seen.refunded.every((r) => r.amountCents === 2 * priceCents && r.showtimeId === hot.showtimeId))
+      await eventually(() => assert.equal(seen.cancelled.length, cancelled.length))
       assert.ok(seen.cancelled.every((c) => c.alternative?.showtimeId === later.showtimeId && c.refundCents === 2 * priceCents))
       const mail = async () => (await world.db.query<{ kind: string; order_id: string; text_body: string; html_body: string }>('select kind, order_id, text_body, html_body from notifications.mailbox')).rows
       const apologies = await eventually(async () => {
@@ -204,6 +213,7 @@ for (const shape of shapes) {
       const paidOrders = hotOrders.filter((o) => o.accepted_at_edge || o.status === 'accepted').length + all.filter((o) => o.showtime_id === strict.showtimeId).length
       await eventually(() => assert.equal(seen.captured.length, paidOrders), { timeoutMs: 60_000, what: 'one capture per paid order' })
       assert.equal(new Set(seen.captured.map((c) => c.orderId)).size, paidOrders)
+      assert.equal(seen.atEdge.length, 20, 'the order sent twice was accepted at the edge once')
       await eventually(async () => {
         const tickets = new Set((await mail()).filter((m) => m.kind === 'tickets').map((m) => m.order_id))
         for (const order of [...seated, ...all.filter((o) => o.showtime_id === strict.showtimeId)]) assert.ok(tickets.has(order.order_id), order.order_id)
