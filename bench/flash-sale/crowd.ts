@@ -33,6 +33,8 @@ export interface Trace {
   /** The first final outcome: a push (Popcorn), or the answer itself (the naive site). */
   resultAt?: number
   outcome?: string
+  /** An outcome pushed after the crowd's end (the deadline): not counted as decided, but not lost either. */
+  lateOutcome?: string
   error?: string
   /** The order's status on the server, asked over HTTP after the run for orders without a pushed outcome. */
   server?: string

@@ -58,6 +58,7 @@ export const popcornBuyers = (url: string, options: { room: boolean; answerTimeo
     const outcome = new Promise<void>((resolve) => {
       socket.on('order:outcome', (pushed: { orderId?: string; outcome?: string }) => {
         if (pushed.orderId !== buyer.orderId) return
+        if (stop.aborted) return void (trace.lateOutcome = String(pushed.outcome)) // the figures end with the crowd
         const at = now()
         trace.pushes.push({ outcome: String(pushed.outcome), at })
         trace.resultAt ??= at

@@ -79,46 +79,69 @@ export const startPopcorn = async (world: World, showtimeIds: readonly string[])
 }
 
 /**
- * After the run, over HTTP: every order that was acknowledged (or whose acknowledgement timed out) as the server
- * has it now. An acknowledged order still "received" (or unknown) at the end is lost for this run.
+ * After the run, over HTTP: every order that was acknowledged (or whose acknowledgement timed out) as the server has
+ * it now. Then `classify`, once the sockets had a moment for pushes still on their way.
  */
-export const checkOrdersOverHttp = async (url: string, buyers: readonly Buyer[], traces: readonly Trace[]) => {
+export const askServer = async (url: string, buyers: readonly Buyer[], traces: readonly Trace[]) => {
   const asked = buyers.flatMap((buyer, i) => (traces[i]!.acknowledged || traces[i]!.error === 'ACK_TIMEOUT' ? [{ buyer, trace: traces[i]! }] : []))
   await eachLimit(asked, 16, async ({ buyer, trace }) => {
-    const found = await getJson<{ status: string }>(`${url}/api/orders/${buyer.orderId}`).catch(() => ({ status: 0, body: undefined }))
-    trace.server = found.body?.status ?? (found.status === 404 ? 'unknown' : `unanswered (${found.status || 'no reply'})`)
+    const found = await getJson<{ status: string; decidedAt?: string | null }>(`${url}/api/orders/${buyer.orderId}`).catch(() => ({ status: 0, body: undefined }))
+    const { body } = found
+    // Accepted at the edge and not yet decided by the writer: no final outcome yet.
+    trace.server = body
+      ? `${body.status}${body.decidedAt === null && body.status !== 'received' ? ' (undecided)' : ''}`
+      : found.status === 404 ? 'unknown' : `unanswered (${found.status || 'no reply'})`
   })
-  const decided = (t: Trace) => t.server !== undefined && t.server !== 'received' && t.server !== 'unknown' && !t.server.startsWith('unanswered')
-  const acked = asked.filter(({ trace }) => trace.acknowledged).map(({ trace }) => trace)
+  return asked
+}
+
+/** An acknowledged order without an outcome pushed by the end is lost when the server has not decided it either. */
+export const classify = (asked: Awaited<ReturnType<typeof askServer>>) => {
+  const decided = (t: Trace) => t.server !== undefined && !['received', 'unknown'].includes(t.server) && !/^unanswered|\(undecided\)$/.test(t.server)
+  const acked = asked.filter(({ trace }) => trace.acknowledged)
+  const undecided = acked.filter(({ trace }) => trace.resultAt === undefined)
   return {
     checked: asked.length,
     serverStatuses: asked.reduce<Record<string, number>>((counts, { trace }) => ({ ...counts, [trace.server!]: (counts[trace.server!] ?? 0) + 1 }), {}),
-    /** Acknowledged, nothing pushed by the end, and not decided on the server either. */
-    lost: acked.filter((t) => t.resultAt === undefined && !decided(t)).length,
-    /** Acknowledged and decided on the server, but the outcome never reached the browser's socket. */
-    decidedButNotPushed: acked.filter((t) => t.resultAt === undefined && decided(t)).length,
+    /** Acknowledged, no outcome pushed by the end, and none on the server either: their ids, for the database to say where they are. */
+    lostOrderIds: undecided.filter(({ trace }) => !decided(trace)).map(({ buyer }) => buyer.orderId),
+    /** Acknowledged, nothing pushed by the end, decided on the server meanwhile and pushed late (after the end). */
+    decidedAfterTheEnd: undecided.filter(({ trace }) => decided(trace) && trace.lateOutcome !== undefined).length,
+    /** Acknowledged and decided on the server, but no outcome ever reached the browser's socket, not even late. */
+    decidedButNotPushed: undecided.filter(({ trace }) => decided(trace) && trace.lateOutcome === undefined).length,
     /** The last pushed outcome differs from the server's record (a cancellation not pushed, say). */
-    pushedDiffersFromServer: acked.filter((t) => t.outcome !== undefined && decided(t) && t.outcome !== t.server).length,
+    pushedDiffersFromServer: acked.filter(({ trace }) => trace.outcome !== undefined && decided(trace) && trace.outcome !== trace.server).length,
     /** The acknowledgement timed out, yet the server has the order. */
     takenAfterAckTimeout: asked.filter(({ trace }) => trace.error === 'ACK_TIMEOUT' && trace.server !== 'unknown' && !trace.server?.startsWith('unanswered')).length,
   }
 }
 
 /** Straight from Popcorn's database, after its processes stopped: what was sold, and what was left undone. */
-export const inspectPopcornDatabase = async (database: string, hot: string) => {
+export const inspectPopcornDatabase = async (database: string, hot: string, lostOrderIds: readonly string[]) => {
   const db = await openDatabase(database)
   try {
     const rows = async <Row>(text: string, params: unknown[] = []) => (await db.query<Row>(text, params)).rows
+    // An order accepted at the edge is stored as accepted before the writer decides it: "undecided" tells them apart.
     const byStatus = await rows<{ status: string; orders: number; tickets: number }>(
-      'select status, count(*)::int as orders, coalesce(sum(tickets), 0)::int as tickets from ordering.orders where showtime_id = $1 group by status order by status', [hot])
+      `select status || case when decided_at is null and status <> 'received' then ' (undecided)' else '' end as status,
+              count(*)::int as orders, coalesce(sum(tickets), 0)::int as tickets
+       from ordering.orders where showtime_id = $1 group by 1 order by 1`, [hot])
     const showtime = (await rows<{ capacity: number; seatsLeft: number }>('select capacity, seats_left as "seatsLeft" from ordering.showtimes where showtime_id = $1', [hot]))[0]
-    const stream = (await rows<{ seatsLeft: number }>('select coalesce(sum(delta), 0)::int as "seatsLeft" from ordering.seat_events where showtime_id = $1', [hot]))[0]!
+    // The writer's word: its stream of seat events. Seats taken = the reservations' deltas.
+    const stream = (await rows<{ seatsLeft: number; reserved: number }>(
+      `select coalesce(sum(delta), 0)::int as "seatsLeft", coalesce(sum(-delta) filter (where type = 'SeatsReserved'), 0)::int as reserved
+       from ordering.seat_events where showtime_id = $1`, [hot]))[0]!
     const failed = await rows<{ type: string; n: number }>(`select coalesce(message_type, '?') as type, count(*)::int as n from messaging.failed_messages where status = 'unresolved' group by 1`)
     // Due now and still there: work never done. (A saga's timeout due days later — the drawing's — is not.)
-    const queued = await rows<{ queue: string; n: number }>('select queue, count(*)::int as n from messaging.queue where visible_at <= now() group by queue')
+    const queued = await rows<{ queue: string; n: number; distinct: number }>(
+      'select queue, count(*)::int as n, count(distinct message_id)::int as distinct from messaging.queue where visible_at <= now() group by queue')
     const outbox = (await rows<{ n: number }>('select count(*)::int as n from messaging.outbox where deliver_at <= now()'))[0]!.n
     const scheduled = (await rows<{ n: number }>(
       'select (select count(*) from messaging.queue where visible_at > now()) + (select count(*) from messaging.outbox where deliver_at > now()) as n'))[0]!.n
+    // Orders counted lost: stored, and their SubmitOrder still waiting in the database queue (the embedded shape)?
+    const lost = (await rows<{ stored: number; queued: number }>(
+      `select (select count(*)::int from ordering.orders where order_id = any($1::uuid[])) as stored,
+              (select count(*)::int from messaging.queue where message_id = any($1::uuid[])) as queued`, [lostOrderIds]))[0]!
     // The waiting room's view of the hot showing, when this Popcorn has one.
     const room = await rows<Record<string, unknown>>(
       `select r.mode, r.active, r.rate, r.admitted_through as "admittedThrough", r.arrivals_per_second as "arrivalsPerSecond",
@@ -130,14 +153,21 @@ export const inspectPopcornDatabase = async (database: string, hot: string) => {
     return {
       hotOrdersByStatus: Object.fromEntries(byStatus.map((s) => [s.status, { orders: s.orders, tickets: s.tickets }])),
       capacity,
+      /** Tickets of orders the writer accepted (orders table). */
       acceptedTickets,
       oversoldByOrders: Math.max(0, acceptedTickets - capacity),
+      /** Tickets the writer reserved (seat events), and seats left by the stream. */
+      reservedByStream: stream.reserved,
       seatsLeftByStream: stream.seatsLeft,
-      oversoldByStream: Math.max(0, -stream.seatsLeft),
+      oversoldByStream: Math.max(0, stream.reserved - capacity, -stream.seatsLeft),
       seatsLeftInView: showtime?.seatsLeft ?? null,
+      /** Of the orders counted lost: how many the database holds (received, undecided), and whose command is still queued here. */
+      lostButStored: lost.stored,
+      lostWithCommandQueued: lost.queued,
       waitingRoom: room[0] ?? null,
       errorQueue: Object.fromEntries(failed.map((f) => [f.type, f.n])),
       stillQueued: Object.fromEntries(queued.map((q) => [q.queue, q.n])),
+      stillQueuedDistinct: Object.fromEntries(queued.map((q) => [q.queue, q.distinct])),
       outboxLeft: outbox,
       /** Messages due later (saga timeouts): not work left undone. */
       scheduledForLater: Number(scheduled),

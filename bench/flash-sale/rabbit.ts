@@ -16,19 +16,46 @@ const durableQueues = async (namespace: string): Promise<string[]> => {
   return [...logical, 'error'].map((name) => `${namespace}.${name}`)
 }
 
-/** Messages still sitting in the namespace's queues (after the processes stopped): work never done. */
-export const queueDepths = async (brokerUrl: string, namespace: string): Promise<Record<string, number>> => {
+export interface LeftInQueue {
+  readonly messages: number
+  /** Distinct message ids among them: fewer than messages means copies of one message (at-least-once delivery). */
+  readonly distinct: number
+  readonly byType: Record<string, number>
+}
+
+/**
+ * Messages still sitting in the namespace's queues after the processes stopped: work never done. Read off (the
+ * namespace is deleted next), at most `limit` per queue, to say what they are.
+ */
+export const leftInQueues = async (brokerUrl: string, namespace: string, limit = 20_000): Promise<Record<string, LeftInQueue>> => {
   const model = await connect(brokerUrl)
   try {
-    const depths: Record<string, number> = {}
+    const left: Record<string, LeftInQueue> = {}
     for (const queue of await durableQueues(namespace)) {
       const channel = await model.createChannel()
       channel.on('error', () => {}) // a queue that was never declared: the rejected call says so
       const found = await channel.checkQueue(queue).catch(() => undefined)
-      if (found?.messageCount) depths[queue] = found.messageCount
+      if (found?.messageCount) {
+        const ids = new Set<string>()
+        const byType: Record<string, number> = {}
+        let read = 0
+        let lastAt = Date.now()
+        // A consumer, not basic.get: quorum queues with a single active consumer refuse a get.
+        const { consumerTag } = await channel.consume(queue, (message) => {
+          if (!message) return
+          read++
+          lastAt = Date.now()
+          ids.add(String(message.properties.messageId))
+          const type = String(message.properties.type ?? '?')
+          byType[type] = (byType[type] ?? 0) + 1
+        }, { noAck: true })
+        while (read < Math.min(found.messageCount, limit) && Date.now() - lastAt < 2_000) await new Promise((resolve) => setTimeout(resolve, 50))
+        await channel.cancel(consumerTag).catch(() => {})
+        left[queue.slice(namespace.length + 1)] = { messages: found.messageCount, distinct: ids.size, byType }
+      }
       await channel.close().catch(() => {})
     }
-    return depths
+    return left
   } finally {
     await model.close().catch(() => {})
   }

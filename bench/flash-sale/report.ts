@@ -1,5 +1,6 @@
 import type { Panel } from '../lib/chart.ts'
 import { ratio } from '../lib/stats.ts'
+import type { LeftInQueue } from './rabbit.ts'
 import type { Settings } from './settings.ts'
 import { ran, type Ran, type SubjectResult } from './subject.ts'
 
@@ -89,6 +90,12 @@ const ms = (x: number | null | undefined) => cell(x === null || x === undefined 
 const codes = (errors: Record<string, number>) => Object.entries(errors).map(([code, n]) => `${code} ${n}`).join(', ') || '0'
 const outcomes = (tally: Record<string, number>) => Object.entries(tally).map(([k, n]) => `${k} ${n}`).join(', ') || '—'
 
+/** A queue's leftovers (messages, distinct ids, by type), or what went wrong reading them. */
+const describeLeft = (queue: string, left: unknown) => {
+  const l = left as Partial<LeftInQueue> | undefined
+  return l?.byType ? `${queue} ${l.messages} (${l.distinct} distinct: ${codes(l.byType)})` : `${queue}: ${String(left)}`
+}
+
 export const markdownOf = (run: {
   date: string
   machine: { cpu: string; cores: number; node: string; loadAverage: number[] }
@@ -124,12 +131,13 @@ export const markdownOf = (run: {
     ...ran(run.results).map((r) => {
       const m = r.metrics
       const cpu = Object.entries(r.usage.cpuSeconds).map(([name, seconds]) => `${name} ${seconds}`).join(', ')
-      const checks = r.checks as { overHttp?: { decidedButNotPushed: number; pushedDiffersFromServer: number }; database?: { errorQueue?: Record<string, number>; stillQueued?: Record<string, number>; erroredButTaken?: number }; leftInBroker?: Record<string, unknown>; serverLog?: Record<string, { counts: Record<string, number> }> }
+      const checks = r.checks as { overHttp?: { decidedAfterTheEnd: number; decidedButNotPushed: number; pushedDiffersFromServer: number }; database?: { errorQueue?: Record<string, number>; stillQueued?: Record<string, number>; erroredButTaken?: number; lostButStored?: number; lostWithCommandQueued?: number }; leftInBroker?: Record<string, unknown>; serverLog?: Record<string, { counts: Record<string, number> }> }
       const found = [
-        ...(checks.overHttp ? [`decided but not pushed ${checks.overHttp.decidedButNotPushed}`, `pushed ≠ server ${checks.overHttp.pushedDiffersFromServer}`] : []),
+        ...(r.lost ? [`the ${r.lost} lost: stored undecided ${checks.database?.lostButStored ?? '?'}, command still in the database queue ${checks.database?.lostWithCommandQueued ?? '?'}`] : []),
+        ...(checks.overHttp ? [`decided after the end ${checks.overHttp.decidedAfterTheEnd}`, `decided but not pushed ${checks.overHttp.decidedButNotPushed}`, `pushed ≠ server ${checks.overHttp.pushedDiffersFromServer}`] : []),
         ...(checks.database?.errorQueue ? [`error queue ${codes(checks.database.errorQueue)}`] : []),
         ...(checks.database?.stillQueued ? [`left queued ${codes(checks.database.stillQueued)}`] : []),
-        ...(checks.leftInBroker ? [`left in RabbitMQ ${codes(checks.leftInBroker as Record<string, number>)}`] : []),
+        ...(checks.leftInBroker ? [`left in RabbitMQ ${Object.entries(checks.leftInBroker).map(([queue, left]) => describeLeft(queue, left)).join(', ') || '0'}`] : []),
         ...Object.entries(checks.serverLog ?? {}).map(([name, log]) => `${name} logged ${Object.keys(log.counts).length ? codes(log.counts).replaceAll('|', '\\|') : 'nothing at warn or above'}`),
         ...(checks.database?.erroredButTaken !== undefined ? [`answered with an error yet taken ${checks.database.erroredButTaken}`] : []),
       ]

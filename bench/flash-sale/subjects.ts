@@ -3,9 +3,9 @@ import { freshIds, planCrowd, runCrowd, type Buyer } from './crowd.ts'
 import { measureCrowd } from './metrics.ts'
 import { inspectNaiveDatabase, startNaive, type Showing } from './naive.ts'
 import { naiveBuyers } from './naive-buyer.ts'
-import { checkOrdersOverHttp, getJson, inspectPopcornDatabase, startPopcorn, type Seats } from './popcorn.ts'
+import { askServer, classify, getJson, inspectPopcornDatabase, startPopcorn, type Seats } from './popcorn.ts'
 import { hasWaitingRoom, popcornBuyers } from './popcorn-buyer.ts'
-import { queueDepths } from './rabbit.ts'
+import { leftInQueues } from './rabbit.ts'
 import type { Settings } from './settings.ts'
 import type { SubjectAbout, SubjectResult } from './subject.ts'
 import type { World } from './worlds.ts'
@@ -47,16 +47,18 @@ export const runPopcornSubject = async (world: World, settings: Settings, crowd:
       const cpu = startCpuMeter(popcorn.pids)
       const run = await runCrowd(about.label, buyers, crowdOf.act, limitsOf(settings))
       const usage = cpu.stop()
-      const overHttp = await checkOrdersOverHttp(popcorn.url, buyers, run.traces)
+      const asked = await askServer(popcorn.url, buyers, run.traces)
       const seatsAfter = (await getJson<Seats>(`${popcorn.url}/api/showtimes/${hot}/seats`).catch(() => ({ body: undefined }))).body
+      await new Promise((resolve) => setTimeout(resolve, 3_000)) // pushes still on their way, before the sockets close
       crowdOf.close()
+      const overHttp = classify(asked)
       outcome = { room, buyers, run, usage, overHttp, seatsBefore, seatsAfter, sightings: crowdOf.sightings }
     } finally {
       await popcorn.stop()
     }
     const serverLog = popcorn.problems()
-    const database = await inspectPopcornDatabase(world.popcornDatabase, hot)
-    const leftInBroker = world.broker ? await queueDepths(world.broker.url, world.broker.namespace).catch((error: unknown) => ({ error: messageOf(error) })) : undefined
+    const database = await inspectPopcornDatabase(world.popcornDatabase, hot, outcome.overHttp.lostOrderIds)
+    const leftInBroker = world.broker ? await leftInQueues(world.broker.url, world.broker.namespace).catch((error: unknown) => ({ error: messageOf(error) })) : undefined
     const { buyers, run, usage, overHttp, room, seatsBefore, seatsAfter, sightings } = outcome
     const capacity = database.capacity
     const result: SubjectResult = {
@@ -67,10 +69,10 @@ export const runPopcornSubject = async (world: World, settings: Settings, crowd:
       metrics: measureCrowd(buyers, run.traces, run.endedAt, run.ending, sightings),
       usage,
       oversold: { fromOutcomes: oversoldByOutcomes(buyers, run.traces.map((t) => t.outcome), capacity), fromDatabase: Math.max(database.oversoldByOrders, database.oversoldByStream) },
-      lost: overHttp.lost,
-      checks: { overHttp, seatsBefore, seatsAfter, database, ...(leftInBroker && { leftInBroker }), serverLog },
+      lost: overHttp.lostOrderIds.length,
+      checks: { overHttp: { ...overHttp, lostOrderIds: overHttp.lostOrderIds.slice(0, 20) }, seatsBefore, seatsAfter, database, ...(leftInBroker && { leftInBroker }), serverLog },
     }
-    console.log(`  oversold ${result.oversold.fromOutcomes} (outcomes) / ${result.oversold.fromDatabase} (database) · lost ${result.lost} · decided but not pushed ${overHttp.decidedButNotPushed}`)
+    console.log(`  oversold ${result.oversold.fromOutcomes} (outcomes) / ${result.oversold.fromDatabase} (database) · lost ${result.lost} (stored ${database.lostButStored}) · decided but not pushed ${overHttp.decidedButNotPushed}`)
     return result
   } catch (error) {
     return failure(about, error)
