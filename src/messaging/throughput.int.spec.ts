@@ -30,6 +30,7 @@ for (const shape of shapes) {
         await at('ordering.p2', -1) // the running second is not over yet
 
         assert.deepEqual(await handledPerSecond(world.db, 'ordering.p', 5), [0, 1, 0, 4, 0])
+        assert.deepEqual(await handledPerSecond(world.db, 'ordering.p', 5, { busiestQueue: true }), [0, 1, 0, 3, 0])
         assert.deepEqual(await handledPerSecond(world.db, 'nothing.', 3), [0, 0, 0])
       } finally {
         await world.destroy()

@@ -7,12 +7,16 @@ import { tickChanged, tickRoom } from './room.rules.ts'
 import { roomsWithLast, saveRoom } from './rooms.ts'
 import type { RoomDeps } from './settings.ts'
 
-/** Ordering's partition queues (`ordering.p0` …): where every order is decided, so their handled rate is the capacity. */
+/**
+ * Ordering's partition queues (`ordering.p0` …): where every order is decided. A hot showing is decided on ONE of
+ * them, by one writer at a time, so what the busiest single partition handles is what a room can let through — the
+ * sum over all partitions would promise a hot showing the throughput of eight writers.
+ */
 const orderingPartitions = `${SubmitOrder.owner}.p`
 
 /** Measures the workers (the busiest recent second, remembered and fading) and says what they take now. */
 export const measureCapacity = async (deps: RoomDeps, now: Date): Promise<number> => {
-  const handled = await handledPerSecond(deps.db, orderingPartitions, deps.settings.measureSeconds)
+  const handled = await handledPerSecond(deps.db, orderingPartitions, deps.settings.measureSeconds, { busiestQueue: true })
   const before = await rememberedCapacity(deps.db)
   const after = remember(before, handled, now, deps.settings)
   if (after.rate !== before.rate) await saveCapacity(deps.db, before, after)
