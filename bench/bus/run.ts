@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { pino } from 'pino'
 import { barPanelsSvg } from '../lib/chart.ts'
 import { fixedLoad, saturation, warmUp } from '../lib/load.ts'
 import { machine } from '../lib/machine.ts'
+import { messageOf, settingsOrExit, writeResults } from '../lib/results.ts'
 import { shown, Skip } from '../lib/servers.ts'
 import { peerPlans } from './peers.ts'
 import { chartPanels, markdownOf, ratiosOf, type SubjectResult } from './report.ts'
@@ -10,22 +10,12 @@ import { readSettings } from './settings.ts'
 import { shapePlans } from './shapes.ts'
 import type { Subject, SubjectPlan } from './subject.ts'
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
-
 /**
  * `npm run bench:bus`: command → handler → reply round trips on each shape of the messaging core, beside a raw
  * amqplib ceiling and pg-boss, all in one run so that the ratios between them mean something on a noisy machine.
  */
-const settings = (() => {
-  try {
-    return readSettings()
-  } catch (error) {
-    console.error(messageOf(error))
-    return process.exit(2)
-  }
-})()
+const settings = settingsOrExit(readSettings)
 const logger = pino({ level: 'warn' }, pino.destination(2))
-const outDir = new URL('../results/', import.meta.url)
 const limits = { timeoutMs: settings.timeoutMs, maxRoundTrips: 200_000 }
 
 const plans: SubjectPlan[] = [...shapePlans(settings, logger), ...peerPlans(settings, logger)]
@@ -102,17 +92,17 @@ const report = {
   notes,
 }
 
-mkdirSync(outDir, { recursive: true })
-writeFileSync(new URL('bus.json', outDir), `${JSON.stringify(report, null, 2)}\n`)
-writeFileSync(new URL('bus.md', outDir), markdownOf({ date: report.date, machine: host, settings, results, ratios, notes }))
-const svg = await barPanelsSvg(
-  'Popcorn messaging core: command → reply round trips',
-  `${report.date.slice(0, 16).replace('T', ' ')} UTC · ${host.cores} × ${host.cpu} · Node ${host.node} · one run: compare within it`,
-  chartPanels(results, settings.ratePerSecond, settings.outstanding),
-)
-writeFileSync(new URL('bus.svg', outDir), svg)
-
-console.log(`\n${markdownOf({ date: report.date, machine: host, settings, results, ratios, notes })}`)
+const markdown = markdownOf({ date: report.date, machine: host, settings, results, ratios, notes })
+writeResults('bus', {
+  report,
+  markdown,
+  svg: await barPanelsSvg(
+    'Popcorn messaging core: command → reply round trips',
+    `${report.date.slice(0, 16).replace('T', ' ')} UTC · ${host.cores} × ${host.cpu} · Node ${host.node} · one run: compare within it`,
+    chartPanels(results, settings.ratePerSecond, settings.outstanding),
+  ),
+})
+console.log(`\n${markdown}`)
 console.log(`wrote bench/results/bus.json, bus.md and bus.svg in ${report.durationSeconds} s`)
 // A driver may keep a timer or socket open a moment after close; the results are written, so end here.
 process.exit(0)

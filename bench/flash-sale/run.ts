@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { demoCatalog } from '../../src/contexts/catalog/demo-catalog.ts'
 import { panelsSvg } from '../lib/chart.ts'
 import { machine } from '../lib/machine.ts'
+import { messageOf, settingsOrExit, writeResults } from '../lib/results.ts'
 import { shown, Skip } from '../lib/servers.ts'
 import { planCrowd } from './crowd.ts'
 import { chartPanels, markdownOf, ratiosOf } from './report.ts'
@@ -10,20 +10,11 @@ import { runNaiveSubject, runPopcornSubject } from './subjects.ts'
 import type { SubjectResult } from './subject.ts'
 import { openWorld, type World } from './worlds.ts'
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
-
 /**
  * `npm run bench:flash-sale`: a burst of buyers — real realtime clients — for one hot showing and the drawing,
  * against Popcorn on each shape and, on the same database, against the naive synchronous site that crashed.
  */
-const settings = (() => {
-  try {
-    return readSettings()
-  } catch (error) {
-    console.error(messageOf(error))
-    return process.exit(2)
-  }
-})()
+const settings = settingsOrExit(readSettings)
 
 const catalog = demoCatalog(new Date())
 const showingOf = (id: string) => {
@@ -109,16 +100,16 @@ const report = {
   notes,
 }
 
-const outDir = new URL('../results/', import.meta.url)
-mkdirSync(outDir, { recursive: true })
-writeFileSync(new URL('flash-sale.json', outDir), `${JSON.stringify(report, null, 2)}\n`)
 const markdown = markdownOf({ date: report.date, machine: host, settings, capacity: hot.capacity, results, ratios, notes })
-writeFileSync(new URL('flash-sale.md', outDir), markdown)
-writeFileSync(new URL('flash-sale.svg', outDir), await panelsSvg(
-  `Flash sale: ${settings.buyers} buyers per subject for ${hot.showingId} (${hot.capacity} seats) and the drawing`,
-  `${report.date.slice(0, 16).replace('T', ' ')} UTC · ${host.cores} × ${host.cpu} · Node ${host.node} · Popcorn beside the naive synchronous site, per shape · one run: compare within it`,
-  chartPanels(results),
-))
+writeResults('flash-sale', {
+  report,
+  markdown,
+  svg: await panelsSvg(
+    `Flash sale: ${settings.buyers} buyers per subject for ${hot.showingId} (${hot.capacity} seats) and the drawing`,
+    `${report.date.slice(0, 16).replace('T', ' ')} UTC · ${host.cores} × ${host.cpu} · Node ${host.node} · Popcorn beside the naive synchronous site, per shape · one run: compare within it`,
+    chartPanels(results),
+  ),
+})
 console.log(`\n${markdown}`)
 console.log(`wrote bench/results/flash-sale.json, flash-sale.md and flash-sale.svg in ${report.durationSeconds} s`)
 process.exit(0)
