@@ -20,6 +20,10 @@ const schema = z.object({
   POPCORN_CONCURRENCY: number(1, 256).default(8),
   POPCORN_IMMEDIATE_RETRIES: number(0, 10).default(2),
   POPCORN_DELAYED_RETRIES_MS: millisecondsList.default([1_000, 5_000, 30_000]),
+  /** A web node's order submissions and waiting-room joins arriving within this many milliseconds share one transaction; 0: each its own. */
+  POPCORN_GROUP_COMMIT_MS: number(0, 1_000).default(2),
+  /** A group this large commits at once, without waiting for its window to close; 1: each its own. */
+  POPCORN_GROUP_COMMIT_MAX: number(1, 10_000).default(200),
   POPCORN_MAX_BODY_BYTES: number(1_024, 4 * 1024 * 1024).default(64 * 1024),
   /** A database-queue message claimed by a process that then died is redelivered after this long. */
   POPCORN_LEASE_MS: number(500, 3_600_000).default(30_000),

@@ -1,4 +1,5 @@
 import type { Headers } from './envelope.ts'
+import { GroupCommit, type GroupCommitSettings } from './group-commit.ts'
 import type { DataOf, MessageDefinition } from './message.ts'
 import { OutgoingBuffer, type OutgoingLimits, type SendOptions } from './outgoing.ts'
 import type { Database, Sql } from './sql.ts'
@@ -15,15 +16,40 @@ export interface SessionOutbox {
   publish<D extends MessageDefinition>(definition: D, data: DataOf<D>): Headers
 }
 
+export type SessionWork<T> = (tx: Sql, out: SessionOutbox) => Promise<T>
+
+interface Member {
+  readonly work: SessionWork<unknown>
+  readonly origin: Origin
+}
+
+interface SessionDeps {
+  readonly db: Database
+  readonly transport: Transport
+  readonly limits: OutgoingLimits
+  readonly clock: () => Date
+}
+
 /**
  * Sending from outside a handler (the web server). A message is durable when the call returns: it is written in a
- * committed transaction, the caller's own when it stores something alongside (`transaction`).
+ * committed transaction, the caller's own when it stores something alongside (`transaction`), or one it shares with
+ * the requests that arrived with it (`grouped`).
  */
 export class MessageSession {
+  private readonly group: GroupCommit<Member> | undefined
+
   constructor(
-    private readonly deps: { readonly db: Database; readonly transport: Transport; readonly limits: OutgoingLimits; readonly clock: () => Date },
+    private readonly deps: SessionDeps,
     private readonly sender: { readonly endpoint: string; readonly replyTo?: string },
-  ) {}
+    grouping?: GroupCommitSettings,
+  ) {
+    this.group = grouping && new GroupCommit((members) => this.commit(members), grouping)
+  }
+
+  /** The same session, whose `grouped` work shares transactions within the window: one group per returned session. */
+  withGroupCommit(grouping: GroupCommitSettings): MessageSession {
+    return new MessageSession(this.deps, this.sender, grouping)
+  }
 
   send<D extends MessageDefinition>(definition: D, data: DataOf<D>, options: SendOptions & Origin = {}): Promise<Headers> {
     return this.transaction(async (_, out) => out.send(definition, data, options), options)
@@ -33,19 +59,42 @@ export class MessageSession {
     return this.transaction(async (_, out) => out.publish(definition, data), options)
   }
 
-  /** State and messages in one transaction: both commit, or neither. */
-  async transaction<T>(work: (tx: Sql, out: SessionOutbox) => Promise<T>, origin: Origin = {}): Promise<T> {
-    const buffer = new OutgoingBuffer(this.deps.limits, this.deps.clock(), this.sender, undefined, origin)
-    const outbox: SessionOutbox = {
-      send: (definition, data, options) => buffer.add(definition, data, 'send', options),
-      publish: (definition, data) => buffer.add(definition, data, 'publish'),
-    }
-    let result: T
+  /** State and messages in one transaction of their own: both commit, or neither. */
+  async transaction<T>(work: SessionWork<T>, origin: Origin = {}): Promise<T> {
+    return (await this.commit([{ work, origin }]))[0] as T
+  }
+
+  /**
+   * Like `transaction`, but the transaction may be shared with other requests arriving within the group's window
+   * (group commit): answered once it committed; failing alone when its work throws. Without group commit
+   * configured, a transaction of its own. The work may run twice (see GroupCommit), so it touches only `tx` and `out`.
+   */
+  async grouped<T>(work: SessionWork<T>, origin: Origin = {}): Promise<T> {
+    return this.group ? ((await this.group.add({ work, origin })) as T) : this.transaction(work, origin)
+  }
+
+  /**
+   * Every member's work and messages in one transaction, then one flush after its commit. Members run one after
+   * another: a connection runs one statement at a time anyway, and the first that fails ends the transaction.
+   */
+  private async commit(members: readonly Member[]): Promise<unknown[]> {
+    const now = this.deps.clock()
+    const results: unknown[] = []
     const flush = await this.deps.db.transaction(async (tx) => {
-      result = await work(tx, outbox)
-      return this.deps.transport.enqueue(tx, buffer.messages)
+      const messages = []
+      for (const member of members) {
+        const buffer = new OutgoingBuffer(this.deps.limits, now, this.sender, undefined, member.origin)
+        results.push(await member.work(tx, outboxOf(buffer)))
+        messages.push(...buffer.messages)
+      }
+      return this.deps.transport.enqueue(tx, messages)
     })
     await flush()
-    return result!
+    return results
   }
 }
+
+const outboxOf = (buffer: OutgoingBuffer): SessionOutbox => ({
+  send: (definition, data, options) => buffer.add(definition, data, 'send', options),
+  publish: (definition, data) => buffer.add(definition, data, 'publish'),
+})
