@@ -148,6 +148,7 @@ for (const shape of shapes) {
       const { items } = await eventually(async () => {
         const listed = await bus.errors.list({ limit: 10, offset: 0 })
         assert.equal(listed.total, 1)
+        assert.equal(listed.items.length, 1) // the count and the page are two reads: both must have seen it
         return listed
       })
       const failed = await bus.errors.get(items[0]!.id)

@@ -3,7 +3,8 @@ import { handlersOf, partitionQueuesOf, queueOf, subscribedEvents, type Endpoint
 import { errorQueue } from './failed-messages.ts'
 import type { MessageCatalog } from './message.ts'
 import type { OutgoingLimits } from './outgoing.ts'
-import { processDelivery } from './pipeline.ts'
+import { batching, type BatchingOptions } from './batching.ts'
+import { processBatch } from './pipeline.ts'
 import { defaultRecoverability, type RecoverabilityPolicy } from './recoverability.ts'
 import { MessageSession } from './session.ts'
 import type { Database } from './sql.ts'
@@ -18,8 +19,13 @@ export interface BusOptions {
   readonly instanceId: string
   readonly recoverability?: RecoverabilityPolicy
   readonly limits?: OutgoingLimits
-  /** Messages one endpoint handles at once in this process. */
+  /** Batches one endpoint handles at once in this process (a partition: always one). */
   readonly concurrency?: number
+  /**
+   * Most messages a queue's consumer takes into one transaction: a partition's writer takes up to this many in one
+   * batch; other queues split it over their concurrent batches. 1 handles every message on its own.
+   */
+  readonly batchSize?: number
   readonly clock?: () => Date
 }
 
@@ -38,6 +44,8 @@ export const createBus = (options: BusOptions) => {
   const limits = options.limits ?? defaultLimits
   const policy = options.recoverability ?? defaultRecoverability
   const running: { spec: EndpointSpec; consumer: Consumer }[] = []
+  const concurrency = options.concurrency ?? 8
+  const batchSize = options.batchSize ?? 256
 
   const sessionFor = (endpoint: string, replyTo?: string) => new MessageSession({ db, transport, limits, clock }, { endpoint, replyTo })
 
@@ -51,25 +59,18 @@ export const createBus = (options: BusOptions) => {
       for (const type of handlers.keys()) catalog.get(type) // every handled type must be declared
       const partitions = partitionQueuesOf(definition, queue)
       const endpointLogger = logger.child({ endpoint: definition.name })
-      const consumeFrom = async (spec: EndpointSpec, concurrency: number) => {
+      const consumeFrom = async (spec: EndpointSpec, batches: BatchingOptions) => {
         await transport.declare(spec)
         // Replies to what a partition's handlers send come to the endpoint's own queue, not to the partition.
         const deps = { db, transport, catalog, endpoint: { name: definition.name, queue: spec.queue, replyTo: queue }, handlers, policy, limits, logger: endpointLogger, clock }
-        const consumer = await transport.consume(spec.queue, async (delivery) => {
-          try {
-            await processDelivery(deps, delivery)
-          } catch (error) {
-            // Could not even record the outcome (the database is gone?): give it back for another try.
-            deps.logger.error({ err: error }, 'delivery not settled; releasing it')
-            await delivery.release().catch(() => {})
-          }
-        }, { concurrency })
+        const inHand = Math.max(batchSize, batches.parallel)
+        const consumer = await transport.consume(spec.queue, batching(batches, (deliveries) => processBatch(deps, deliveries)), { concurrency: inHand })
         running.push({ spec, consumer })
       }
       const spec: EndpointSpec = { queue, events: subscribedEvents(definition, queue), temporary: definition.perInstance ?? false }
-      await consumeFrom(spec, options.concurrency ?? 8)
-      // One message at a time per partition, in one process at a time: a partition's keys are never handled at once.
-      for (const partition of partitions) await consumeFrom({ queue: partition, events: [], temporary: false, singleActiveConsumer: true }, 1)
+      await consumeFrom(spec, { size: Math.max(1, Math.ceil(batchSize / concurrency)), parallel: concurrency })
+      // One batch at a time per partition, in one process at a time: a partition's keys are never handled at once.
+      for (const partition of partitions) await consumeFrom({ queue: partition, events: [], temporary: false, singleActiveConsumer: true }, { size: batchSize, parallel: 1 })
       logger.info({ endpoint: definition.name, queue, events: spec.events, partitions: partitions.length }, 'endpoint started')
       return { name: definition.name, queue, session: sessionFor(definition.name, queue) }
     },

@@ -1,5 +1,5 @@
 import { misconfiguredEndpoint } from './errors.ts'
-import type { Handle, HandlerRegistration } from './handler.ts'
+import type { HandlerRegistration } from './handler.ts'
 import { partitionQueues } from './partitions.ts'
 import type { SagaDefinition } from './saga.ts'
 import { sagaHandlers } from './saga.ts'
@@ -30,9 +30,11 @@ const registrationsOf = (definition: EndpointDefinition, queue: string): Handler
   [...(definition.handlers ?? []), ...sagaHandlers(definition.sagas ?? [], queue)]
 
 /** Every handler of the endpoint by message type, sagas included; several handlers of one type run in order. */
-export const handlersOf = (definition: EndpointDefinition, queue: string): Map<string, Handle[]> => {
-  const byType = new Map<string, Handle[]>()
-  for (const { message, handle } of registrationsOf(definition, queue)) byType.set(message.type, [...(byType.get(message.type) ?? []), handle])
+export const handlersOf = (definition: EndpointDefinition, queue: string): Map<string, HandlerRegistration[]> => {
+  const byType = new Map<string, HandlerRegistration[]>()
+  for (const registration of registrationsOf(definition, queue)) {
+    byType.set(registration.message.type, [...(byType.get(registration.message.type) ?? []), registration])
+  }
   return byType
 }
 

@@ -16,15 +16,38 @@ export interface HandlerContext {
 
 export type Handle = (data: unknown, context: HandlerContext) => unknown
 
+/** One message of a batch: its data, and its own context (its headers, its sends) on the batch's transaction. */
+export interface BatchItem<Data = unknown> {
+  readonly data: Data
+  readonly context: HandlerContext
+}
+
+/** Handles a run of messages of one type in arrival order, in one transaction: for a hot key's single writer. */
+export type HandleBatch = (items: readonly BatchItem[]) => unknown
+
 export interface HandlerRegistration {
   readonly message: MessageDefinition
   readonly handle: Handle
+  /** Present when the handler takes a run of its messages at once; `handle` is then that for a run of one. */
+  readonly batch?: HandleBatch
 }
 
 export const handle = <D extends MessageDefinition>(
   message: D,
   fn: (data: DataOf<D>, context: HandlerContext) => unknown,
 ): HandlerRegistration => ({ message, handle: fn as Handle })
+
+/**
+ * A handler for many messages of one type at once. The pipeline hands it every consecutive message of that type in a
+ * batch (duplicates already removed by the inbox); each item's context sends, publishes and replies as that message.
+ */
+export const handleBatch = <D extends MessageDefinition>(
+  message: D,
+  fn: (items: readonly BatchItem<DataOf<D>>[]) => unknown,
+): HandlerRegistration => {
+  const batch = fn as HandleBatch
+  return { message, batch, handle: (data, context) => batch([{ data, context }]) }
+}
 
 const buffers = new WeakMap<HandlerContext, OutgoingBuffer>()
 

@@ -89,7 +89,8 @@ for (const shape of shapes) {
       await sendAll([bus], 0, 200)
 
       await seen.allHandledOnce(0, 200)
-      assert.equal((await effects(world.db, 'append')).length, 200)
+      // Handlers run before their batch commits: the effects are there once it has.
+      await eventually(async () => assert.equal((await effects(world.db, 'append')).length, 200))
       const inboxes = (await world.db.query<{ queue: string; n: number }>('select queue, count(*)::int as n from messaging.inbox group by queue order by queue')).rows
       const expected = new Map<string, number>()
       for (let seq = 0; seq < 200; seq++) {

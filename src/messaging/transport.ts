@@ -44,6 +44,7 @@ export interface Consumer {
 }
 
 export interface ConsumeOptions {
+  /** Messages in hand at once: the claim size of the database queue, RabbitMQ's prefetch. */
   readonly concurrency: number
 }
 
@@ -56,6 +57,8 @@ export interface Transport {
   readonly kind: 'db' | 'rabbitmq'
   declare(spec: EndpointSpec): Promise<void>
   enqueue(tx: Sql, messages: readonly Outgoing[]): Promise<Flush>
+  /** Settles a batch of this transport's deliveries inside one transaction (one statement on the database queue). */
+  completeAllWithin(tx: Sql, deliveries: readonly Delivery[]): Promise<void>
   consume(queue: string, onDelivery: (delivery: Delivery) => Promise<void>, options: ConsumeOptions): Promise<Consumer>
   /** Removes a temporary queue and its subscriptions. */
   remove(spec: EndpointSpec): Promise<void>

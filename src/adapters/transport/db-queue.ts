@@ -23,17 +23,31 @@ interface Row {
   deliveries: number
 }
 
-const insertOne = async (tx: Sql, message: Outgoing): Promise<string[]> => {
-  const values = [message.messageId, JSON.stringify(message.message.headers), message.message.body, message.deliverAt ?? null]
-  const result = 'queue' in message.destination
-    ? await tx.query<{ queue: string }>(
-        `insert into messaging.queue (queue, message_id, headers, body, visible_at) values ($1, $2, $3, $4, coalesce($5, now())) returning queue`,
-        [message.destination.queue, ...values])
-    : await tx.query<{ queue: string }>(
-        `insert into messaging.queue (queue, message_id, headers, body, visible_at)
-         select queue, $2, $3, $4, coalesce($5, now()) from messaging.subscriptions where message_type = $1 returning queue`,
-        [message.destination.topic, ...values])
-  return message.deliverAt && message.deliverAt.getTime() > Date.now() ? [] : result.rows.map((r) => r.queue)
+/**
+ * Writes messages in one statement, in the order given: a message to a queue as one row, an event as one row per
+ * subscribed queue. Returns the queues that have a message due now (to wake their consumers).
+ */
+const insertAll = async (tx: Sql, messages: readonly Outgoing[]): Promise<Set<string>> => {
+  const { rows } = await tx.query<{ queue: string; due: boolean }>(
+    `insert into messaging.queue (queue, message_id, headers, body, visible_at)
+     select coalesce(m.queue, s.queue), m.message_id, m.headers::jsonb, m.body, coalesce(m.visible_at, now())
+     from unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[]) with ordinality
+            as m(queue, topic, message_id, headers, body, visible_at, ord)
+     left join messaging.subscriptions s on m.queue is null and s.message_type = m.topic
+     where m.queue is not null or s.queue is not null
+     order by m.ord, s.queue
+     returning queue, visible_at <= now() as due`,
+    [
+      messages.map((m) => ('queue' in m.destination ? m.destination.queue : null)),
+      messages.map((m) => ('topic' in m.destination ? m.destination.topic : null)),
+      messages.map((m) => m.messageId),
+      messages.map((m) => JSON.stringify(m.message.headers)),
+      messages.map((m) => m.message.body),
+      messages.map((m) => m.deliverAt ?? null),
+    ],
+  )
+  // A message due later wakes nobody: its queue's consumer wakes itself at the due time.
+  return new Set(rows.filter((row) => row.due).map((row) => row.queue))
 }
 
 /**
@@ -46,6 +60,7 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
   const consumers = new Set<Consumer>()
   const temporary = new Set<string>()
   const singleActive = new Set<string>()
+  const rowIds = new WeakMap<Delivery, string>()
   const ttlMs = Math.max(3 * pollMs, leaseMs)
   // One process owns a PGlite database: whatever is still leased (messages, queues) was leased by a process that is gone.
   if (db.exclusive) {
@@ -135,13 +150,17 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
       return owns
     }
 
-    const deliveryOf = (row: Row): Delivery => ({
-      raw: { headers: row.headers, body: row.body },
-      deliveryCount: row.deliveries,
-      completeWithin: async (tx) => void (await tx.query('delete from messaging.queue where id = $1', [row.id])),
-      ack: async () => {},
-      release: async () => void (await db.query('update messaging.queue set locked_until = null where id = $1', [row.id])),
-    })
+    const deliveryOf = (row: Row): Delivery => {
+      const delivery: Delivery = {
+        raw: { headers: row.headers, body: row.body },
+        deliveryCount: row.deliveries,
+        completeWithin: async (tx) => void (await tx.query('delete from messaging.queue where id = $1', [row.id])),
+        ack: async () => {},
+        release: async () => void (await db.query('update messaging.queue set locked_until = null where id = $1', [row.id])),
+      }
+      rowIds.set(delivery, row.id)
+      return delivery
+    }
 
     const loop = async () => {
       while (!stopped) {
@@ -200,10 +219,15 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
       if (spec.singleActiveConsumer) singleActive.add(spec.queue)
     },
     async enqueue(tx, messages) {
-      const woken = new Set<string>()
-      for (const message of messages) for (const queue of await insertOne(tx, message)) woken.add(queue)
-      for (const queue of woken) await tx.query('select pg_notify($1, $2)', [CHANNEL, queue])
+      if (messages.length === 0) return noFlush
+      const woken = [...await insertAll(tx, messages)]
+      if (woken.length) await tx.query('select pg_notify($1, queue) from unnest($2::text[]) as queue', [CHANNEL, woken])
       return noFlush
+    },
+    async completeAllWithin(tx, deliveries) {
+      const ids = deliveries.map((delivery) => rowIds.get(delivery))
+      if (ids.some((id) => id === undefined)) throw new Error('a delivery this database queue did not hand over')
+      if (ids.length) await tx.query('delete from messaging.queue where id = any($1::bigint[])', [ids])
     },
     consume,
     async remove(spec) {

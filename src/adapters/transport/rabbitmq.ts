@@ -134,6 +134,8 @@ export const createRabbitTransport = async (options: RabbitTransportOptions): Pr
       const due = await insertOutbox(tx, messages)
       return due.length === 0 ? noFlush : relay.flushOf(due)
     },
+    // Nothing to do in the transaction: a delivery is settled by its ack after commit.
+    completeAllWithin: async () => {},
     consume,
     remove: (spec) => withChannel((channel) => topology.remove(channel, spec)),
     close: () =>
