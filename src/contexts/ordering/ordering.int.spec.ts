@@ -18,6 +18,10 @@ import { placeOrder } from './place-order.ts'
 const catalog = new MessageCatalog([...ordering.messages, ShowtimeScheduled, SagaTimeout])
 type Outcome = DataOf<typeof OrderOutcome>
 
+/** The suite's clock: a week before the drawing date below, moving on from there, whatever today's date is. */
+const startedAt = Date.now()
+const clock = () => new Date(Date.parse('2026-11-21T12:00:00.000Z') + (Date.now() - startedAt))
+
 const showtime = (showtimeId: string, capacity: number, ticketType: 'regular' | 'drawing' = 'regular') => ({
   showtimeId, movieId: 'dune', theaterId: 'breda', movieTitle: 'Dune', theaterName: 'Breda', screen: 'Zaal 1',
   startsAt: '2026-12-01T19:30:00.000Z', capacity, priceCents: ticketType === 'drawing' ? 0 : 1250, ticketType,
@@ -36,7 +40,7 @@ for (const shape of shapes) {
       outcomes.clear()
       accepted.length = 0
       world = await shape.create([ordering.migrations!])
-      bus = createBus({ db: world.db, transport: world.transport, catalog, logger: testLogger, instanceId: randomUUID().slice(0, 8), concurrency: 16 })
+      bus = createBus({ db: world.db, transport: world.transport, catalog, logger: testLogger, instanceId: randomUUID().slice(0, 8), concurrency: 16, clock })
       await bus.start(orderingEndpoint)
       await bus.start(defineEndpoint({ name: 'mail-spy', handlers: [handle(OrderAccepted, (m) => void accepted.push(m))] }))
       web = await bus.start(defineEndpoint({ name: 'web', perInstance: true, handlers: [handle(OrderOutcome, (m) => void outcomes.set(m.orderId, m))] }))

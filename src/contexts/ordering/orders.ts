@@ -87,3 +87,35 @@ export const saveShowtimeView = async (sql: Sql, loaded: LoadedShowtime) => {
     [showtime.showtimeId, showtime.movieTitle, showtime.theaterName, showtime.startsAt, showtime.ticketType, showtime.policy, showtime.priceCents, showtime.drawingAt, capacity, seatsLeft, loaded.version],
   )
 }
+
+/** The orders of a batch that ordering has seen before, and whether (and how) each was decided. */
+export const ordersByIds = async (sql: Sql, orderIds: readonly string[]) =>
+  new Map((await sql.query<{ orderId: string; decidedAt: string | null; outcome: Record<string, unknown> | null }>(
+    `select order_id::text as "orderId", decided_at as "decidedAt", outcome from ordering.orders where order_id = any($1::uuid[])`,
+    [orderIds])).rows.map((row) => [row.orderId, row]))
+
+export interface DecidedOrder {
+  readonly orderId: string
+  readonly showtimeId: string
+  readonly tickets: number
+  readonly email: string
+  readonly clientSession: string | null
+  readonly status: OrderStatus
+  readonly outcome: unknown
+}
+
+/**
+ * Stores a batch's outcomes in one statement: an order received at the edge gets its outcome, one never received
+ * (sent straight to ordering) is stored decided. An order decided before keeps its first outcome.
+ */
+export const recordOutcomes = async (sql: Sql, orders: readonly DecidedOrder[], at: Date) => {
+  if (orders.length === 0) return
+  await sql.query(
+    `insert into ordering.orders (order_id, showtime_id, tickets, email, client_session, status, outcome, decided_at)
+     select o, s, t, e, c, st, oc::jsonb, $8 from unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[]) as x(o, s, t, e, c, st, oc)
+     on conflict (order_id) do update set status = excluded.status, outcome = excluded.outcome, decided_at = excluded.decided_at
+     where ordering.orders.decided_at is null`,
+    [orders.map((o) => o.orderId), orders.map((o) => o.showtimeId), orders.map((o) => o.tickets), orders.map((o) => o.email),
+      orders.map((o) => o.clientSession), orders.map((o) => o.status), orders.map((o) => JSON.stringify(o.outcome)), at],
+  )
+}

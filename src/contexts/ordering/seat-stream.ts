@@ -49,3 +49,77 @@ export const appendToShowtime = async (
   }
   return next
 }
+
+/** A stream's head as last appended: its version and the message that caused that last event. */
+interface Head extends LoadedShowtime {
+  readonly causedBy: string | null
+}
+
+/**
+ * The showtimes a partition's writer decides, kept in memory between batches. Each batch checks every cached stream
+ * against the database's head (version and the last event's cause, one query for all of them): a batch that rolled
+ * back, another writer that took the partition over, or another database in the same process all show as a
+ * different head, and that showtime is read again. So the cache saves the reading, never the checking.
+ */
+export const createSeatCache = (limit = 10_000) => {
+  const heads = new Map<string, Head>()
+  return {
+    async load(sql: Sql, showtimeIds: readonly string[]): Promise<Map<string, LoadedShowtime>> {
+      const cached = showtimeIds.filter((id) => heads.has(id))
+      const current = cached.length === 0 ? [] : (await sql.query<{ showtimeId: string; version: number; causedBy: string | null }>(
+        `select distinct on (showtime_id) showtime_id as "showtimeId", version, caused_by::text as "causedBy"
+         from ordering.seat_events where showtime_id = any($1::text[]) order by showtime_id, version desc`, [cached])).rows
+      const fresh = new Map(current.map((row) => [row.showtimeId, row]))
+      const loaded = new Map<string, LoadedShowtime>()
+      for (const id of showtimeIds) {
+        const head = heads.get(id)
+        const now = fresh.get(id)
+        if (head && now && head.version === now.version && head.causedBy === now.causedBy) loaded.set(id, head)
+        else loaded.set(id, await loadShowtime(sql, id))
+      }
+      return loaded
+    },
+    /** After appending: what the next batch expects to find. Wrong if the batch then rolls back — the check sees that. */
+    remember(showtimeId: string, loaded: LoadedShowtime, causedBy: string | null) {
+      if (heads.size >= limit && !heads.has(showtimeId)) heads.clear()
+      heads.set(showtimeId, { ...loaded, causedBy })
+    },
+  }
+}
+
+export type SeatCache = ReturnType<typeof createSeatCache>
+
+export interface Appended {
+  readonly showtimeId: string
+  /** The stream before the batch; the events follow it in order. */
+  readonly from: LoadedShowtime
+  readonly events: readonly { readonly event: SeatEvent; readonly causedBy: string }[]
+}
+
+/**
+ * Appends a batch's events of several showtimes in one statement, each stream after its expected version (a
+ * StreamConflictError when another writer got there first), with a snapshot where a stream passes a multiple of 50.
+ */
+export const appendBatch = async (sql: Sql, appended: readonly Appended[], recordedAt: Date): Promise<void> => {
+  const rows = appended.flatMap(({ showtimeId, from, events }) => events.map(({ event, causedBy }, i) => ({
+    showtimeId, version: from.version + 1 + i, type: event.type, delta: seatDelta(event), data: JSON.stringify(event.data), causedBy,
+  })))
+  if (rows.length === 0) return
+  try {
+    await sql.query(
+      `insert into ordering.seat_events (showtime_id, version, type, delta, data, recorded_at, caused_by)
+       select s, v, t, d, x::jsonb, $7, c from unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[], $6::uuid[]) as e(s, v, t, d, x, c)`,
+      [rows.map((r) => r.showtimeId), rows.map((r) => r.version), rows.map((r) => r.type), rows.map((r) => r.delta), rows.map((r) => r.data), rows.map((r) => r.causedBy), recordedAt],
+    )
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') throw new StreamConflictError(appended.map((a) => a.showtimeId).join(', '), appended[0]?.from.version ?? 0)
+    throw error
+  }
+  for (const { showtimeId, from, events } of appended) {
+    const version = from.version + events.length
+    if (Math.floor(version / snapshotEvery) > Math.floor(from.version / snapshotEvery)) {
+      const state = events.map((e) => e.event).reduce(evolve, from.state)
+      await sql.query('insert into ordering.seat_snapshots (showtime_id, version, state) values ($1, $2, $3)', [showtimeId, version, JSON.stringify(state)])
+    }
+  }
+}

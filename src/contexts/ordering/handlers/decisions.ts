@@ -11,12 +11,17 @@ type Alternative = Extract<Outcome, { outcome: 'cancelled' }>['alternative']
 
 const iso = (at: string | Date) => new Date(at).toISOString()
 
-const offerFor = async (sql: Sql, showtime: ShowtimeInfo, tickets: number, now: Date): Promise<Alternative> => {
+export const offerFor = async (sql: Sql, showtime: ShowtimeInfo, tickets: number, now: Date): Promise<Alternative> => {
   const found = await alternativeTo(sql, showtime, tickets, now)
   return found ? { ...found, startsAt: iso(found.startsAt) } : null
 }
 
-const outcomeOf = async (sql: Sql, event: SeatEvent, showtime: ShowtimeInfo, now: Date): Promise<{ status: OrderStatus; outcome: Outcome }> => {
+/** What a decision means for its order; an oversold one is offered another showing (`offer`, read once per batch). */
+export const outcomeOf = async (
+  event: SeatEvent,
+  showtime: ShowtimeInfo,
+  offer: (tickets: number) => Promise<Alternative>,
+): Promise<{ status: OrderStatus; outcome: Outcome }> => {
   const { showtimeId } = showtime
   switch (event.type) {
     case 'SeatsReserved':
@@ -28,7 +33,7 @@ const outcomeOf = async (sql: Sql, event: SeatEvent, showtime: ShowtimeInfo, now
     case 'DrawingEntryRefused':
       return { status: 'not-drawn', outcome: { outcome: 'not-drawn', orderId: event.data.orderId, showtimeId } }
     case 'OversoldOrderCancelled': {
-      const alternative = await offerFor(sql, showtime, event.data.seats, now)
+      const alternative = await offer(event.data.seats)
       return { status: 'cancelled', outcome: { outcome: 'cancelled', orderId: event.data.orderId, showtimeId, reason: 'oversold', refundCents: event.data.refundCents, alternative } }
     }
     default:
@@ -36,7 +41,7 @@ const outcomeOf = async (sql: Sql, event: SeatEvent, showtime: ShowtimeInfo, now
   }
 }
 
-const announce = (ctx: HandlerContext, event: SeatEvent, outcome: Outcome, showtime: ShowtimeInfo, email: string) => {
+export const announce = (ctx: HandlerContext, event: SeatEvent, outcome: Outcome, showtime: ShowtimeInfo, email: string) => {
   const where = { movieTitle: showtime.movieTitle, theaterName: showtime.theaterName, startsAt: iso(showtime.startsAt) }
   switch (event.type) {
     case 'SeatsReserved':
@@ -70,7 +75,8 @@ export const settle = async (
 ): Promise<Outcome | undefined> => {
   const { next, decision, email } = decided
   if (next.state.status !== 'open') return undefined
-  const { status, outcome } = await outcomeOf(ctx.tx, decision, next.state.showtime, ctx.now)
+  const { showtime } = next.state
+  const { status, outcome } = await outcomeOf(decision, showtime, (tickets) => offerFor(ctx.tx, showtime, tickets, ctx.now))
   await recordOutcome(ctx.tx, outcome.orderId, status, outcome, ctx.now)
   if (decision.type === 'SeatsReserved') await saveShowtimeView(ctx.tx, next)
   if (ctx.headers.replyTo) ctx.reply(OrderOutcome, outcome)

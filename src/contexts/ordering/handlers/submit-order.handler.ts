@@ -1,28 +1,75 @@
-import { handle } from '../../../messaging/handler.ts'
+import { handleBatch, type BatchItem } from '../../../messaging/handler.ts'
+import type { DataOf } from '../../../messaging/message.ts'
 import { OrderOutcome, SubmitOrder } from '../messages.ts'
-import { orderById, receiveOrder } from '../orders.ts'
-import { appendToShowtime, loadShowtime } from '../seat-stream.ts'
-import { decide } from '../showtime.decider.ts'
-import { settle, type Outcome } from './decisions.ts'
+import { ordersByIds, recordOutcomes, saveShowtimeView, type DecidedOrder } from '../orders.ts'
+import { appendBatch, createSeatCache, type Appended, type LoadedShowtime } from '../seat-stream.ts'
+import { decide, evolve, type SeatEvent, type ShowtimeInfo } from '../showtime.decider.ts'
+import { announce, offerFor, outcomeOf, type Outcome } from './decisions.ts'
+
+type Order = DataOf<typeof SubmitOrder>
+
+/** The showtimes this process's writers decide, between batches (checked against the stream every batch). */
+const seats = createSeatCache()
+
+interface Stream {
+  readonly from: LoadedShowtime
+  current: LoadedShowtime
+  readonly events: { event: SeatEvent; causedBy: string }[]
+}
 
 /**
- * Decides one order against its showtime's seats. Runs on the showtime's single writer; the stream's expected
- * version catches the impossible second writer. An order decided before (sent twice) is answered as it was; an order
- * an optimistic web node accepted at the edge is decided like any other, and cancelled with compensation if oversold.
+ * Decides a batch of orders on their showtimes' single writer, in arrival order, with the pure decider against
+ * state kept in memory: one read of the orders, one check of the streams, one append of every event, one write of
+ * every outcome, the showtime's view once — then each order answered and announced as itself. An order decided
+ * before (sent twice, in this batch or an earlier one) is answered as it was. The stream's expected version catches
+ * the impossible second writer: the batch rolls back, and the pipeline splits and retries it.
  */
-export const submitOrder = handle(SubmitOrder, async (order, ctx) => {
-  const known = await orderById(ctx.tx, order.orderId)
-  if (known?.decidedAt) {
-    if (ctx.headers.replyTo && known.outcome) ctx.reply(OrderOutcome, known.outcome as Outcome)
-    return
-  }
-  if (!known) await receiveOrder(ctx.tx, { ...order, clientSession: ctx.headers.originClient ?? null })
+export const submitOrder = handleBatch(SubmitOrder, async (items: readonly BatchItem<Order>[]) => {
+  const { tx, now } = items[0]!.context
+  const known = await ordersByIds(tx, items.map(({ data }) => data.orderId))
+  const loaded = await seats.load(tx, [...new Set(items.map(({ data }) => data.showtimeId))])
+  const streams = new Map([...loaded].map(([id, from]) => [id, { from, current: from, events: [] } as Stream]))
+  const answered = new Map<string, Outcome>()
+  const decided: (DecidedOrder & { readonly item: BatchItem<Order>; readonly decision: SeatEvent; readonly outcome: Outcome; readonly showtime: ShowtimeInfo })[] = []
+  const offers = new Map<string, ReturnType<typeof offerFor>>()
 
-  const loaded = await loadShowtime(ctx.tx, order.showtimeId)
-  const events = decide({
-    type: 'ReserveSeats',
-    data: { orderId: order.orderId, seats: order.tickets, at: ctx.now.toISOString(), ...(order.acceptedAtEdge && { acceptedAtEdge: true }) },
-  }, loaded.state)
-  const next = await appendToShowtime(ctx.tx, order.showtimeId, loaded, events, { recordedAt: ctx.now, causedBy: ctx.headers.messageId })
-  await settle(ctx, { next, decision: events[0]!, email: order.email })
+  for (const item of items) {
+    const { data: order, context } = item
+    const before = known.get(order.orderId)
+    const outcomeBefore = before?.decidedAt ? (before.outcome as Outcome | null) : answered.get(order.orderId)
+    if (before?.decidedAt || outcomeBefore) {
+      if (context.headers.replyTo && outcomeBefore) context.reply(OrderOutcome, outcomeBefore)
+      continue
+    }
+    const stream = streams.get(order.showtimeId)!
+    const events = decide({
+      type: 'ReserveSeats',
+      data: { orderId: order.orderId, seats: order.tickets, at: now.toISOString(), ...(order.acceptedAtEdge && { acceptedAtEdge: true }) },
+    }, stream.current.state)
+    for (const event of events) stream.events.push({ event, causedBy: context.headers.messageId })
+    stream.current = { state: events.reduce(evolve, stream.current.state), version: stream.current.version + events.length }
+    if (stream.current.state.status !== 'open') throw new Error(`showtime ${order.showtimeId} decided an order without being open`)
+    const { showtime } = stream.current.state
+    const offer = (tickets: number) => {
+      const key = `${showtime.showtimeId}/${tickets}`
+      if (!offers.has(key)) offers.set(key, offerFor(tx, showtime, tickets, now))
+      return offers.get(key)!
+    }
+    const { status, outcome } = await outcomeOf(events[0]!, showtime, offer)
+    answered.set(order.orderId, outcome)
+    decided.push({ ...order, clientSession: context.headers.originClient ?? null, status, outcome, item, decision: events[0]!, showtime })
+  }
+
+  const appended: Appended[] = [...streams].filter(([, s]) => s.events.length).map(([showtimeId, s]) => ({ showtimeId, from: s.from, events: s.events }))
+  await appendBatch(tx, appended, now)
+  await recordOutcomes(tx, decided, now)
+  for (const { showtimeId, events } of appended) {
+    const { current } = streams.get(showtimeId)!
+    if (events.some(({ event }) => event.type === 'SeatsReserved')) await saveShowtimeView(tx, current)
+    seats.remember(showtimeId, current, events.at(-1)!.causedBy)
+  }
+  for (const { item: { data: order, context }, decision, outcome, showtime } of decided) {
+    if (context.headers.replyTo) context.reply(OrderOutcome, outcome)
+    announce(context, decision, outcome, showtime, order.email)
+  }
 })
