@@ -119,7 +119,7 @@ for (const shape of shapes) {
 
       await seen.allHandledOnce(200, 300)
       for (let seq = 200; seq < 300; seq++) assert.deepEqual(seen.handledBy.get(seq), ['other'])
-      assert.equal((await effects(world.db, 'append')).length, 300)
+      await eventually(async () => assert.equal((await effects(world.db, 'append')).length, 300))
     })
 
     test('an endpoint whose partitions do not match its partitioned commands does not start', async () => {

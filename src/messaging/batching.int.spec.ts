@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { afterEach, beforeEach, describe, test } from 'node:test'
+import { z } from 'zod'
+import { effects, recordEffect, testMigrations } from '../../test/support/effects.ts'
+import { eventually } from '../../test/support/eventually.ts'
+import { testLogger } from '../../test/support/logger.ts'
+import { shapes, type World } from '../../test/support/shapes.ts'
+import { createBus, type Bus } from './bus.ts'
+import { defineEndpoint } from './endpoint.ts'
+import { firstHeaders } from './envelope.ts'
+import { handle, handleBatch } from './handler.ts'
+import { defineCommand, defineEvent, MessageCatalog } from './message.ts'
+import { partitionQueue } from './partitions.ts'
+
+const Reserve = defineCommand('test.Reserve', 'reserver', z.object({
+  showing: z.string(),
+  key: z.string(),
+  fail: z.enum(['none', 'throw', 'throw-after-send']).default('none'),
+}), { partitions: { count: 1, key: (m) => m.showing } })
+const Reserved = defineEvent('test.Reserved', z.object({ key: z.string() }))
+const catalog = new MessageCatalog([Reserve, Reserved])
+const policy = { immediateRetries: 0, delayedRetries: [], maxDeliveries: 5 }
+
+for (const shape of shapes) {
+  describe(`a batch of a partition's messages on ${shape.name}`, () => {
+    let world: World
+    let bus: Bus
+    beforeEach(async () => {
+      world = await shape.create([testMigrations])
+      bus = createBus({ db: world.db, transport: world.transport, catalog, logger: testLogger, instanceId: randomUUID().slice(0, 8), recoverability: policy })
+    })
+    afterEach(async () => {
+      await bus.stop()
+      await world.destroy()
+    })
+
+    test('a duplicate, a malformed message, a throwing handler, a throw after sending and another showing: the others take effect once, the bad ones take their paths', async () => {
+      const batches: string[][] = []
+      const reserver = defineEndpoint({
+        name: 'reserver',
+        partitions: 1,
+        handlers: [handleBatch(Reserve, async (items) => {
+          batches.push(items.map(({ data }) => data.key))
+          for (const { data, context } of items) {
+            if (data.fail === 'throw') throw new Error(`reservation ${data.key} is on fire`)
+            context.publish(Reserved, { key: data.key })
+            await recordEffect(context.tx, 'reserve', data.key)
+            if (data.fail === 'throw-after-send') throw new Error(`reservation ${data.key} threw after sending`)
+          }
+        })],
+      })
+      await bus.start(defineEndpoint({ name: 'observer', handlers: [handle(Reserved, (m, ctx) => recordEffect(ctx.tx, 'seen', m.key))] }))
+
+      // Everything is queued before the writer starts, so that it finds it all ready at once.
+      const partition = partitionQueue('reserver', 0)
+      await world.transport.declare({ queue: partition, events: [], temporary: false, singleActiveConsumer: true })
+      const duplicated = randomUUID()
+      const malformedId = randomUUID()
+      await bus.session('web').transaction(async (tx, out) => {
+        out.send(Reserve, { showing: 'dune', key: 'first', fail: 'none' }, { messageId: duplicated })
+        out.send(Reserve, { showing: 'dune', key: 'first', fail: 'none' }, { messageId: duplicated })
+        const headers = firstHeaders(Reserve.type, 'send', new Date(), { messageId: malformedId })
+        await world.transport.enqueue(tx, [{ destination: { queue: partition }, messageId: malformedId, message: { headers: { ...headers }, body: '{"showing": "dune", "key":' } }])
+        out.send(Reserve, { showing: 'dune', key: 'on-fire', fail: 'throw' })
+        out.send(Reserve, { showing: 'dune', key: 'half-sent', fail: 'throw-after-send' })
+        out.send(Reserve, { showing: 'top-gun', key: 'other-showing', fail: 'none' })
+        out.send(Reserve, { showing: 'dune', key: 'last', fail: 'none' })
+      })
+      await bus.start(reserver)
+
+      await eventually(async () => {
+        assert.deepEqual((await effects(world.db, 'reserve')).map((e) => e.key).sort(), ['first', 'last', 'other-showing'])
+        assert.deepEqual((await effects(world.db, 'seen')).map((e) => e.key).sort(), ['first', 'last', 'other-showing'])
+        const failed = await bus.errors.list({ limit: 10, offset: 0 })
+        assert.equal(failed.items.length, 3)
+      }, { timeoutMs: 30_000 })
+      const failed = (await bus.errors.list({ limit: 10, offset: 0 })).items
+      const byCode = failed.map((f) => `${f.code}: ${f.code === 'MALFORMED_ENVELOPE' ? f.messageId : JSON.parse(f.body).key}`).sort()
+      assert.deepEqual(byCode, ['HANDLER_FAILED: half-sent', 'HANDLER_FAILED: on-fire', `MALFORMED_ENVELOPE: ${malformedId}`])
+      if (world.transport.kind === 'db') assert.ok(batches.some((keys) => keys.length >= 5), `the queued messages were decided together: ${JSON.stringify(batches)}`)
+      // Nothing of the failed ones escaped, and each good one was handled in exactly one committed attempt.
+      const inbox = (await world.db.query<{ n: number }>(`select count(*)::int as n from messaging.inbox where queue = 'reserver.p0'`)).rows[0]!.n
+      assert.equal(inbox, 3)
+    })
+  })
+}
