@@ -26,6 +26,8 @@ export const startCluster = async (shape: Shape, counts: { web: number; worker: 
   return {
     urls,
     workers,
+    /** Where its database (and broker) are, for a test that opens them itself. */
+    settings: world.settings,
     startWorker,
     /** Waits until ordering has opened the showtime (the catalog's seed, through the bus), and says how many seats. */
     seatsOf: (showtimeId: string) =>

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,7 +7,14 @@ import { describe, test } from 'node:test'
 import { startCluster } from '../../../test/support/cluster.ts'
 import { eventually } from '../../../test/support/eventually.ts'
 import { startPopcornProcess } from '../../../test/support/popcorn-process.ts'
-import { shapes } from '../../../test/support/shapes.ts'
+import { testLogger } from '../../../test/support/logger.ts'
+import { openTransport, shapes } from '../../../test/support/shapes.ts'
+import { openDatabase } from '../../adapters/db/open.ts'
+import { createBus } from '../../messaging/bus.ts'
+import { MessageCatalog } from '../../messaging/message.ts'
+import { ordering } from './index.ts'
+import { SubmitOrder } from './messages.ts'
+import { receiveOrder } from './orders.ts'
 import { shopper, type Shopper } from '../../../test/support/shoppers.ts'
 
 const showtimeId = 'top-gun-maverick-eindhoven-1'
@@ -96,3 +104,61 @@ describe(`the embedded process killed with SIGKILL in the middle of ${total} ord
     }
   })
 })
+
+const batched = 5_000
+
+for (const shape of shapes.filter((s) => s.name.startsWith('postgres'))) {
+  describe(`a worker killed with SIGKILL in the middle of ${batched} batched orders on ${shape.name}`, () => {
+    test('after a new worker starts, each acknowledged order is decided once; none lost, none oversold', { timeout: 400_000 }, async () => {
+      const cluster = await startCluster(shape, { web: 1, worker: 1 })
+      const db = await openDatabase(cluster.settings.databaseUrl)
+      const transport = await openTransport(db, cluster.settings)
+      const bus = createBus({ db, transport, catalog: new MessageCatalog(ordering.messages), logger: testLogger, instanceId: 'crash-test' })
+      try {
+        const showing = await eventually(async () => {
+          const row = (await db.query<{ showtimeId: string; capacity: number }>(
+            `select showtime_id as "showtimeId", capacity from ordering.showtimes where policy = 'strict' and ticket_type = 'regular' order by capacity desc limit 1`)).rows[0]
+          assert.ok(row)
+          return row
+        }, { timeoutMs: 60_000, what: 'a strict showtime opened' })
+        // Acknowledged as a web node acknowledges: stored as received and sent, 250 to a transaction.
+        const session = bus.session('web')
+        const orderIds = Array.from({ length: batched }, () => randomUUID())
+        const sending = (async () => {
+          for (let start = 0; start < batched; start += 250) {
+            await session.transaction(async (tx, out) => {
+              for (const orderId of orderIds.slice(start, start + 250)) {
+                const order = { orderId, showtimeId: showing.showtimeId, tickets: 1, email: 'fan@example.com' }
+                await receiveOrder(tx, { ...order, clientSession: null })
+                out.send(SubmitOrder, order, { messageId: orderId })
+              }
+            })
+          }
+        })()
+        const decided = async () => (await db.query<{ n: number }>(`select count(*)::int as n from ordering.orders where decided_at is not null`)).rows[0]!.n
+        await eventually(async () => assert.ok(await decided() >= 500), { timeoutMs: 120_000, intervalMs: 20, what: '500 orders decided' })
+        cluster.workers[0]!.child.kill('SIGKILL')
+        await cluster.workers[0]!.exited
+        await sending // orders go on being acknowledged while no worker runs
+        const decidedAtKill = await decided()
+        assert.ok(decidedAtKill < batched, `killed mid-way (${decidedAtKill} decided)`)
+        await cluster.startWorker()
+
+        await eventually(async () => assert.equal(await decided(), batched), { timeoutMs: 240_000, intervalMs: 500, what: 'every order decided' })
+        const statuses = (await db.query<{ status: string; n: number }>(`select status, count(*)::int as n from ordering.orders group by status order by status`)).rows
+        const sold = Math.min(showing.capacity, batched)
+        assert.deepEqual(statuses, [{ status: 'accepted', n: sold }, ...(batched > sold ? [{ status: 'sold-out', n: batched - sold }] : [])], 'none lost, none oversold')
+        const stream = (await db.query<{ seats: number; decisions: number; orders: number }>(
+          `select sum(delta)::int as seats, count(*) filter (where type <> 'ShowtimeOpened')::int as decisions, count(distinct data->>'orderId')::int as orders
+           from ordering.seat_events where showtime_id = $1`, [showing.showtimeId])).rows[0]!
+        assert.deepEqual(stream, { seats: showing.capacity - sold, decisions: batched, orders: batched }, 'each order decided exactly once')
+        assert.deepEqual(await cluster.seatsOf(showing.showtimeId), { showtimeId: showing.showtimeId, capacity: showing.capacity, seatsLeft: showing.capacity - sold })
+      } finally {
+        await bus.stop()
+        await transport.close()
+        await db.close()
+        await cluster.stop()
+      }
+    })
+  })
+}
