@@ -18,6 +18,8 @@ const schema = z.object({
   POPCORN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Messages each endpoint handles at once in this process. */
   POPCORN_CONCURRENCY: number(1, 256).default(8),
+  /** Most messages a consumer handles in one transaction (a partition's writer: one batch at a time). */
+  POPCORN_BATCH_SIZE: number(1, 5_000).default(256),
   POPCORN_IMMEDIATE_RETRIES: number(0, 10).default(2),
   POPCORN_DELAYED_RETRIES_MS: millisecondsList.default([1_000, 5_000, 30_000]),
   /** A web node's order submissions and waiting-room joins arriving within this many milliseconds share one transaction; 0: each its own. */

@@ -47,6 +47,7 @@ export const startPopcorn = async (config: Config, role: Role, logger: Logger = 
   const bus = createBus({
     db, transport, catalog, logger, instanceId,
     concurrency: config.POPCORN_CONCURRENCY,
+    batchSize: config.POPCORN_BATCH_SIZE,
     limits: { maxBodyBytes: config.POPCORN_MAX_BODY_BYTES },
     recoverability: { immediateRetries: config.POPCORN_IMMEDIATE_RETRIES, delayedRetries: config.POPCORN_DELAYED_RETRIES_MS, maxDeliveries: 10 },
   })
