@@ -63,7 +63,8 @@ export const createBus = (options: BusOptions) => {
         await transport.declare(spec)
         // Replies to what a partition's handlers send come to the endpoint's own queue, not to the partition.
         const deps = { db, transport, catalog, endpoint: { name: definition.name, queue: spec.queue, replyTo: queue }, handlers, policy, limits, logger: endpointLogger, clock }
-        const inHand = Math.max(batchSize, batches.parallel)
+        // A partition's next batch is taken while the last one commits, so the writer never waits on its queue.
+        const inHand = batches.parallel === 1 ? 2 * batchSize : Math.max(batchSize, batches.parallel)
         const consumer = await transport.consume(spec.queue, batching(batches, (deliveries) => processBatch(deps, deliveries)), { concurrency: inHand })
         running.push({ spec, consumer })
       }

@@ -60,6 +60,7 @@ const runHandlers = async (registrations: readonly HandlerRegistration[], run: r
  */
 const attempt = async (deps: PipelineDeps, items: readonly Item[]) => {
   const now = deps.clock()
+  const started = performance.now()
   const outs: OutgoingBuffer[] = []
   const flush = await deps.db.transaction(async (tx) => {
     // Keyed by queue: each web node has its own copy of an event, and each must handle it.
@@ -87,6 +88,7 @@ const attempt = async (deps: PipelineDeps, items: readonly Item[]) => {
   })
   await flush()
   for (const item of items) await item.delivery.ack()
+  deps.logger.debug({ queue: deps.endpoint.queue, size: items.length, ms: Math.round(performance.now() - started) }, 'batch handled')
 }
 
 const deadLetter = async (deps: PipelineDeps, delivery: Delivery, failure: Failure) => {

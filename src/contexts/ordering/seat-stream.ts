@@ -67,8 +67,9 @@ export const createSeatCache = (limit = 10_000) => {
     async load(sql: Sql, showtimeIds: readonly string[]): Promise<Map<string, LoadedShowtime>> {
       const cached = showtimeIds.filter((id) => heads.has(id))
       const current = cached.length === 0 ? [] : (await sql.query<{ showtimeId: string; version: number; causedBy: string | null }>(
-        `select distinct on (showtime_id) showtime_id as "showtimeId", version, caused_by::text as "causedBy"
-         from ordering.seat_events where showtime_id = any($1::text[]) order by showtime_id, version desc`, [cached])).rows
+        `select s.id as "showtimeId", e.version, e.caused_by::text as "causedBy" from unnest($1::text[]) as s(id)
+         cross join lateral (select version, caused_by from ordering.seat_events where showtime_id = s.id order by version desc limit 1) as e`,
+        [cached])).rows
       const fresh = new Map(current.map((row) => [row.showtimeId, row]))
       const loaded = new Map<string, LoadedShowtime>()
       for (const id of showtimeIds) {
