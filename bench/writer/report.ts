@@ -42,6 +42,30 @@ const cell = (x: number | null | undefined, suffix = '') => (x === null || x ===
 /** Milliseconds to read at a glance: whole above 100, one decimal below. */
 const ms = (x: number) => cell(Number.isFinite(x) ? (x >= 100 ? Math.round(x) : Math.round(x * 10) / 10) : Number.NaN)
 
+/** Popcorn's producer details, as the run wrote them. */
+interface Producer { readonly chunk: number; readonly producers: number; readonly window: number; readonly waitingShare: number; readonly mostUndecided: number }
+
+/**
+ * Who set Popcorn's pace. A full window (the producer waiting) means the writer did. Otherwise the undecided orders
+ * say it: many more than the chunks in flight, and the writer ran behind the producer without the window filling
+ * (the producer, the writer and the database share the cores); about as many, and the writer kept up, so its
+ * decisions/s are what the producer offered — a floor of what it can do, not its ceiling.
+ */
+const pacing = (results: readonly SubjectResult[]) => {
+  const lines = ran(results).flatMap((r) => {
+    const p = r.details.producer as Producer | undefined
+    if (r.system !== 'popcorn' || !p) return []
+    const inFlight = p.chunk * p.producers
+    const paced = p.waitingShare >= 0.05
+      ? 'the window was full: the writer set the pace'
+      : p.mostUndecided > 2 * inFlight
+        ? `the window never filled, yet up to ${p.mostUndecided} orders waited for the writer (${inFlight} are in flight in the producer's transactions): it ran behind the producer, which shares the cores with it and the database`
+        : 'the writer kept up with the producer, so its decisions/s are what the producer offered: a floor of what it can do, not its ceiling'
+    return [`- ${r.label}: the producer waited for the window ${Math.round(p.waitingShare * 100)}% of its time, at most ${p.mostUndecided} of ${p.window} undecided — ${paced}.`]
+  })
+  return lines.length ? [...lines, ''] : []
+}
+
 export const markdownOf = (run: {
   date: string
   machine: { cpu: string; cores: number; memoryGiB: number; os: string; node: string; loadAverage: number[] }
@@ -71,6 +95,7 @@ export const markdownOf = (run: {
         `${r.checks.verified ? 'each order decided exactly once' : r.checks.problems.join('; ').replaceAll('|', '\\|')} |`
     }),
     '',
+    ...pacing(run.results),
     'Popcorn ÷ naive on the same shape: decisions/s above 1× means Popcorn\'s writer decides more per second; latency below 1× means its orders are decided sooner.',
     '',
   ]
