@@ -38,7 +38,9 @@ export const startWebNode = async (options: WebNodeOptions) => {
   }))
   const config = options.config ?? loadConfig({})
   const admission = admissionOf(options.contexts, { db: options.db, config, logger: options.logger })
-  const deps = { db: options.db, session: web.session, logger: options.logger, config, admission }
+  // Order submissions and waiting-room joins arriving together on this node share a transaction (group commit).
+  const session = web.session.withGroupCommit({ windowMs: config.POPCORN_GROUP_COMMIT_MS, max: config.POPCORN_GROUP_COMMIT_MAX })
+  const deps = { db: options.db, session, logger: options.logger, config, admission }
   const app = await buildApp({ bus: options.bus, ...deps, logger: options.logger, maxBodyBytes: options.maxBodyBytes, describe: options.describe, contexts })
   const server = await createSocketServer(app.server, { logger: options.logger, ...(options.sharedDatabaseUrl && { databaseUrl: options.sharedDatabaseUrl }) })
   // Once per node: a context may keep per-node state for its sockets (the waiting room's watchers).

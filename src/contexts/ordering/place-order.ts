@@ -35,7 +35,8 @@ const perSession = new RateLimiterMemory({ points: 20, duration: 10 })
 
 /**
  * Validates an order, checks its showtime exists, then stores it as received and sends SubmitOrder in one
- * transaction: when this returns, the order is durable and will be answered. Nothing is stored for bad input.
+ * transaction — shared with the requests arriving with it (group commit): when this returns, the order is durable and
+ * will be answered. Nothing is stored for bad input, which is refused before the order joins a group.
  * An optimistic showtime whose seats this web node's estimate still covers is answered "accepted" at once: the order
  * is stored as accepted at the edge and billing told to charge (OrderAcceptedAtEdge), in that same transaction.
  */
@@ -57,7 +58,7 @@ export const placeOrder = async (
   const edge = estimate && acceptsAtEdge(showtime) && estimate.promise(order, showtime.seatsLeft)
     ? { outcome: { outcome: 'accepted' as const, orderId, showtimeId: order.showtimeId, tickets: order.tickets, totalCents: order.tickets * showtime.priceCents } }
     : undefined
-  const received = await deps.session.transaction(async (tx, out) => {
+  const received = await deps.session.grouped(async (tx, out) => {
     const fresh = await receiveOrder(tx, { ...order, clientSession: browserSession }, edge)
     if (fresh) out.send(SubmitOrder, edge ? { ...order, acceptedAtEdge: true } : order, { messageId: orderId })
     if (fresh && edge) out.publish(OrderAcceptedAtEdge, { ...order, totalCents: edge.outcome.totalCents })

@@ -1,8 +1,8 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible'
 import { z } from 'zod'
-import type { Database } from '../../messaging/sql.ts'
+import type { Database, Sql } from '../../messaging/sql.ts'
 import { HttpError, parse } from '../../web/errors.ts'
-import { isAdmitted, statusOf, turnHasPassed, type Place, type PlaceStatus } from './room.rules.ts'
+import { isAdmitted, statusOf, turnHasPassed, type Place, type PlaceStatus, type RoomSettings } from './room.rules.ts'
 import { admissionTimes, openRoom, placeOfSession, requeuePlace, takePlace, type StoredRoom } from './rooms.ts'
 import type { RoomDeps } from './settings.ts'
 import { showtimeOf } from './showtimes.ts'
@@ -31,29 +31,32 @@ const throttle = async (db: Database, perMinute: number, address: string) => {
  * The session's place in the room: the one it has (one per session per room), a new one at the back when it has
  * none or its turn has passed. A room that is not on lets the place in at once.
  */
-const placeFor = async (deps: RoomDeps, room: StoredRoom, browserSession: string, now: Date): Promise<Place> => {
+const placeFor = async (sql: Sql, settings: RoomSettings, room: StoredRoom, browserSession: string, now: Date): Promise<Place> => {
   const fresh = { showtimeId: room.showtimeId, browserSession, joinedAt: now, throughAtJoin: room.admittedThrough, admittedAt: room.active ? null : now }
   for (let attempt = 0; attempt < 3; attempt++) {
-    const held = await placeOfSession(deps.db, room.showtimeId, browserSession)
+    const held = await placeOfSession(sql, room.showtimeId, browserSession)
     const place =
-      !held ? await takePlace(deps.db, room, fresh)
-      : turnHasPassed(held, now, deps.settings) ? await requeuePlace(deps.db, room, held, fresh)
+      !held ? await takePlace(sql, room, fresh)
+      : turnHasPassed(held, now, settings) ? await requeuePlace(sql, room, held, fresh)
       : held
     if (!place) continue // the same session joined at the same moment: take what it got
     if (place.admittedAt || !isAdmitted(room, place)) return place
-    return { ...place, admittedAt: (await admissionTimes(deps.db, room.showtimeId, [place.number], now)).get(place.number) ?? now }
+    return { ...place, admittedAt: (await admissionTimes(sql, room.showtimeId, [place.number], now)).get(place.number) ?? now }
   }
   throw new HttpError('CONFLICT', 'this browser is joining the same waiting room several times at once; try again')
 }
 
-/** Joins a showtime's waiting room (again): the place, and a fresh signed token for it. */
+/**
+ * Joins a showtime's waiting room (again): the place, and a fresh signed token for it. Bad input is refused first;
+ * the place is written in a transaction shared with the joins and orders arriving with it (group commit).
+ */
 export const joinRoom = async (deps: RoomDeps, input: unknown, who: { readonly browserSession: string; readonly address: string }): Promise<Joined> => {
   await throttle(deps.db, deps.settings.joinsPerAddressPerMinute, who.address)
   const request = parse(joinRequest, input, 'join request')
   if (!(await showtimeOf(deps.db, request.showtimeId))) throw new HttpError('NOT_FOUND', `no showtime "${request.showtimeId}"`)
   const now = deps.clock()
   const room = await openRoom(deps.db, request.showtimeId, now)
-  const place = await placeFor(deps, room, who.browserSession, now)
+  const place = await deps.commit((tx) => placeFor(tx, deps.settings, room, who.browserSession, now))
   const token = await deps.tokens.sign({ showtimeId: room.showtimeId, place: place.number, browserSession: who.browserSession }, now)
   return { token, place: statusOf(room, place, deps.settings) }
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../../config.ts'
-import type { Database } from '../../messaging/sql.ts'
+import type { MessageSession } from '../../messaging/session.ts'
+import type { Database, Sql } from '../../messaging/sql.ts'
 import type { CapacitySettings } from './capacity.rules.ts'
 import { placeTokens, type PlaceTokens } from './place-token.ts'
 import type { RoomSettings } from './room.rules.ts'
@@ -32,13 +33,16 @@ const tokenTtlMs = 6 * 3_600_000
 /** What the waiting room's routes, sockets, ticker and gate work with. */
 export interface RoomDeps {
   readonly db: Database
+  /** Writes a join: in a transaction shared with the requests arriving with it (group commit) on a web node. */
+  readonly commit: <T>(work: (tx: Sql) => Promise<T>) => Promise<T>
   readonly settings: WaitingRoomSettings
   readonly tokens: PlaceTokens
   readonly clock: () => Date
 }
 
-export const roomDeps = (deps: { readonly db: Database; readonly config: Config }): RoomDeps => ({
+export const roomDeps = (deps: { readonly db: Database; readonly config: Config; readonly session?: MessageSession }): RoomDeps => ({
   db: deps.db,
+  commit: (work) => (deps.session ? deps.session.grouped((tx) => work(tx)) : deps.db.transaction(work)),
   settings: settingsFrom(deps.config),
   tokens: placeTokens({ db: deps.db, secret: deps.config.POPCORN_SECRET, ttlMs: tokenTtlMs }),
   clock: () => new Date(),
