@@ -44,7 +44,9 @@ export const popcornBuyers = (url: string, options: { room: boolean; answerTimeo
 
   const act: Act = async (buyer, trace, now, stop) => {
     const socket = io(url, {
-      transports: ['websocket'],
+      // As the browser: the websocket first, long-polling only when it cannot be opened.
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
       forceNew: true,
       extraHeaders: { cookie: `popcorn_session=${crypto.randomUUID()}` },
       reconnectionDelay: 500,
@@ -126,7 +128,7 @@ export const popcornBuyers = (url: string, options: { room: boolean; answerTimeo
  * has one, and no answer at all from one that does not (Socket.IO ignores an event nobody listens to).
  */
 export const hasWaitingRoom = async (url: string): Promise<boolean> => {
-  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie: `popcorn_session=${crypto.randomUUID()}` } })
+  const socket = io(url, { transports: ['websocket', 'polling'], tryAllTransports: true, forceNew: true, reconnection: false, extraHeaders: { cookie: `popcorn_session=${crypto.randomUUID()}` } })
   try {
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve())

@@ -23,7 +23,8 @@ export const shopper = () => {
     cookie,
     connect: (url: string) =>
       new Promise<ShopperSocket>((resolve, reject) => {
-        const socket = io(url, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: true })
+        // As the browser: the websocket first, long-polling only when it cannot be opened.
+        const socket = io(url, { transports: ['websocket', 'polling'], tryAllTransports: true, extraHeaders: { cookie }, reconnection: true })
         const outcomes = new Map<string, { outcome: string; count: number }>()
         socket.on('order:outcome', (o: { orderId: string; outcome: string }) =>
           outcomes.set(o.orderId, { outcome: o.outcome, count: (outcomes.get(o.orderId)?.count ?? 0) + 1 }))

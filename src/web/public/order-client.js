@@ -47,7 +47,7 @@
     output.append(' There are seats at another showing: ', a, '. ', follow)
   }
 
-  const socket = typeof io === 'function' ? io({ transports: ['websocket', 'polling'] }) : null
+  const socket = typeof io === 'function' ? io({ transports: ['websocket', 'polling'], tryAllTransports: true }) : null
   const shown = new Set()
   const onOutcome = (outcome) => {
     setPending(pending().filter((id) => id !== outcome.orderId))

@@ -68,7 +68,7 @@
     }
   }
 
-  const socket = typeof io === 'function' ? io({ transports: ['websocket', 'polling'] }) : null
+  const socket = typeof io === 'function' ? io({ transports: ['websocket', 'polling'], tryAllTransports: true }) : null
 
   // Over HTTP, so that the place token is kept in this room's cookie too (a form without script orders with it).
   const takePlace = async () => {
