@@ -114,6 +114,12 @@ export const popcornBuyers = (url: string, options: { room: boolean; answerTimeo
       if (!ack.ok) return void (trace.error = codeOf(ack))
       trace.acknowledged = true
       trace.ackStatus = String(ack.status)
+      // Sold out as the web node already knew: the answer is the outcome, and nothing will be pushed.
+      if (ack.status === 'sold-out' && !('statusUrl' in ack)) {
+        trace.resultAt = trace.answeredAt
+        trace.outcome = 'sold-out'
+        return
+      }
     } catch {
       trace.error = 'ACK_TIMEOUT' // the order may still be taken: the check over HTTP after the run tells
     }

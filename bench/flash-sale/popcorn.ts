@@ -83,7 +83,9 @@ export const startPopcorn = async (world: World, showtimeIds: readonly string[])
  * it now. Then `classify`, once the sockets had a moment for pushes still on their way.
  */
 export const askServer = async (url: string, buyers: readonly Buyer[], traces: readonly Trace[]) => {
-  const asked = buyers.flatMap((buyer, i) => (traces[i]!.acknowledged || traces[i]!.error === 'ACK_TIMEOUT' ? [{ buyer, trace: traces[i]! }] : []))
+  // Answered sold out at once: nothing was stored, nothing to ask.
+  const taken = (t: Trace) => (t.acknowledged && t.ackStatus !== 'sold-out') || t.error === 'ACK_TIMEOUT'
+  const asked = buyers.flatMap((buyer, i) => (taken(traces[i]!) ? [{ buyer, trace: traces[i]! }] : []))
   await eachLimit(asked, 16, async ({ buyer, trace }) => {
     const found = await getJson<{ status: string; decidedAt?: string | null }>(`${url}/api/orders/${buyer.orderId}`).catch(() => ({ status: 0, body: undefined }))
     const { body } = found

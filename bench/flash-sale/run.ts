@@ -77,7 +77,7 @@ for (const shape of settings.shapes) {
 const ratios = ratiosOf(results)
 const roomSeen = results.some((r) => r.status === 'ran' && r.system === 'popcorn' && r.details.waitingRoom === true)
 const notes = [
-  'Popcorn: each buyer is a socket.io client with its own browser-session cookie. It connects, joins the waiting room (`waiting-room:join`) and, when not admitted at once, watches its place until a pushed status admits it; then `order:submit` (acknowledged: "received", or "accepted" at the edge of an optimistic showing) and waits for the pushed `order:outcome`. Ack = submit → acknowledgement; result = submit → first pushed outcome.',
+  'Popcorn: each buyer is a socket.io client with its own browser-session cookie. It connects, joins the waiting room (`waiting-room:join`) and, when not admitted at once, watches its place until a pushed status admits it; then `order:submit` (acknowledged: "received", or "accepted" at the edge of an optimistic showing, or "sold-out" at once when the web node\'s view of a strict showing has too few seats left — that answer is the outcome) and otherwise waits for the pushed `order:outcome`. Ack = submit → acknowledgement; result = submit → first pushed outcome (or the sold-out answer).',
   roomSeen
     ? 'The waiting room was there: the buyers went through it, and its wait (join → admitted) is in the table; arrival → result includes it.'
     : 'This Popcorn had no waiting room yet (`waiting-room:join` went unanswered): the buyers submitted without a place token.',

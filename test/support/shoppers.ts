@@ -12,7 +12,8 @@ export interface Order {
 export interface ShopperSocket {
   readonly socket: Socket
   readonly outcomes: Map<string, { outcome: string; count: number }>
-  submit(order: Order): Promise<{ ok: boolean; orderId?: string; error?: { code: string; message: string } }>
+  /** `status` 'sold-out' without a `statusUrl`: answered at once from the web node's view, nothing taken, nothing to push. */
+  submit(order: Order): Promise<{ ok: boolean; orderId?: string; status?: string; statusUrl?: string; seatsLeft?: number; error?: { code: string; message: string } }>
 }
 
 /** A browser as the server sees it: a session cookie, and any number of sockets that join that session's room. */

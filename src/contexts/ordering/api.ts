@@ -6,7 +6,7 @@ import type { BrowserSocket } from '../../web/realtime.ts'
 import type { WebDeps } from '../index.ts'
 import type { EdgeEstimate } from './edge-estimate.ts'
 import { orderById, ordersOfSession, showtimeById } from './orders.ts'
-import { placeOrder } from './place-order.ts'
+import { isSoldOutAtOnce, placeOrder } from './place-order.ts'
 
 const idParams = z.object({ orderId: z.uuid('an order id is a uuid') })
 const showtimeParams = z.object({ showtimeId: z.string().min(1).max(80) })
@@ -29,16 +29,22 @@ const publicOrder = async (deps: WebDeps, orderId: string) => {
 /** Ordering over HTTP: the fallback way to order, and the order status that survives a closed browser. */
 export const orderingWeb = (estimate: EdgeEstimate) => (web: WebDeps) => async (app: FastifyInstance) => {
   const deps = { ...web, estimate }
-  app.post('/api/orders', async (request, reply) => reply.status(202).send(await placeOrder(deps, withPlaceCookie(request.body, request.headers.cookie), request.browserSession)))
+  // 202: taken, to be decided; 200: answered already (sold out, from what this node knows), nothing taken.
+  app.post('/api/orders', async (request, reply) => {
+    const placed = await placeOrder(deps, withPlaceCookie(request.body, request.headers.cookie), request.browserSession)
+    return reply.status(isSoldOutAtOnce(placed) ? 200 : 202).send(placed)
+  })
 
   // The order form without JavaScript: post, then land on the order's page (or in the waiting room, while it is on).
   app.post('/orders', async (request, reply) => {
-    const received = await placeOrder(deps, withPlaceCookie(request.body, request.headers.cookie), request.browserSession).catch((error: unknown) => {
+    const placed = await placeOrder(deps, withPlaceCookie(request.body, request.headers.cookie), request.browserSession).catch((error: unknown) => {
       const room = waitingRoomUrlOf(error)
       if (room) return { statusUrl: room }
       throw error
     })
-    return reply.redirect(received.statusUrl, 303)
+    if (!('status' in placed) || !isSoldOutAtOnce(placed)) return reply.redirect(placed.statusUrl, 303)
+    const showtime = await showtimeById(deps.db, placed.outcome.showtimeId)
+    return reply.view('contexts/ordering/views/sold-out.eta', { title: 'Sold out', soldOut: placed, showtime })
   })
 
   /** Seats left as ordering last decided: a moment old, never a promise — the order decides. */

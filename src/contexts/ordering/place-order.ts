@@ -28,7 +28,26 @@ export interface Received {
   readonly outcome?: DataOf<typeof OrderOutcome>
 }
 
+/**
+ * A strict showtime that, as the writer last decided it, has fewer seats left than asked: answered at once, with
+ * nothing stored and nothing sent. The view is read afresh for every request, so seats that come back reopen it.
+ */
+export interface SoldOut {
+  readonly orderId: string
+  readonly status: 'sold-out'
+  readonly seatsLeft: number
+  readonly outcome: Extract<DataOf<typeof OrderOutcome>, { outcome: 'sold-out' }>
+}
+
+export type Placed = Received | SoldOut
+
+/** Answered sold out at once, from this node's view; an order the writer found sold out has a status page instead. */
+export const isSoldOutAtOnce = (placed: Placed): placed is SoldOut => !('statusUrl' in placed)
+
 const acceptsAtEdge = (showtime: ShowtimeRow) => showtime.policy === 'optimistic' && showtime.ticketType !== 'drawing'
+/** A drawing's entries take no seats, and an optimistic showtime may promise beyond what is left. */
+const soldOutFor = (showtime: ShowtimeRow, tickets: number) =>
+  showtime.policy === 'strict' && showtime.ticketType !== 'drawing' && showtime.seatsLeft < tickets
 
 /** A flood from one browser session is slowed down without touching anyone else. */
 const perSession = new RateLimiterMemory({ points: 20, duration: 10 })
@@ -39,20 +58,27 @@ const perSession = new RateLimiterMemory({ points: 20, duration: 10 })
  * will be answered. Nothing is stored for bad input, which is refused before the order joins a group.
  * An optimistic showtime whose seats this web node's estimate still covers is answered "accepted" at once: the order
  * is stored as accepted at the edge and billing told to charge (OrderAcceptedAtEdge), in that same transaction.
+ * A strict showtime the view shows sold out for this request is answered "sold out" at once, and nothing is stored.
  */
 export const placeOrder = async (
   deps: { db: Database; session: MessageSession; admission?: Admission; estimate?: EdgeEstimate },
   input: unknown,
   browserSession: string,
-): Promise<Received> => {
+): Promise<Placed> => {
   await perSession.consume(browserSession).catch(() => {
     throw new HttpError('TOO_MANY_REQUESTS', 'too many orders from this browser at once; wait a few seconds and try again')
   })
   const request = parse(orderRequest, input, 'order')
   const showtime = await showtimeById(deps.db, request.showtimeId)
   if (!showtime) throw new HttpError('NOT_FOUND', `no showtime "${request.showtimeId}" is open for orders`)
-  await deps.admission?.check({ showtimeId: request.showtimeId, browserSession, placeToken: request.placeToken })
   const orderId = request.orderId ?? randomUUID()
+  // Before the waiting room: nobody need queue for seats that are gone. An order sent again after its own seats were
+  // the last ones is still that order, answered by the normal path.
+  if (soldOutFor(showtime, request.tickets) && !(request.orderId && (await orderById(deps.db, request.orderId)))) {
+    const { seatsLeft } = showtime
+    return { orderId, status: 'sold-out', seatsLeft, outcome: { outcome: 'sold-out', orderId, showtimeId: showtime.showtimeId, seatsLeft } }
+  }
+  await deps.admission?.check({ showtimeId: request.showtimeId, browserSession, placeToken: request.placeToken })
   const order = { orderId, showtimeId: request.showtimeId, tickets: request.tickets, email: request.email }
   const { estimate } = deps
   const edge = estimate && acceptsAtEdge(showtime) && estimate.promise(order, showtime.seatsLeft)

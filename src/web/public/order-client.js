@@ -131,6 +131,14 @@
       return
     }
     if (shown.has(order.orderId)) return
+    // Answered at once from what the web node knows: nothing was stored, so there is no order page to follow.
+    if (answer.status === 'sold-out' && answer.outcome && !answer.statusUrl) {
+      setPending(pending().filter((id) => id !== order.orderId))
+      shown.add(order.orderId)
+      say(describe(answer.outcome))
+      if (output) output.dataset.outcome = 'sold-out'
+      return
+    }
     if (answer.status === 'accepted' && answer.outcome) {
       say(`Accepted: ${plural(answer.outcome.tickets, 'ticket')}, total ${euro(answer.outcome.totalCents)} — confirming your seats…`, answer.statusUrl)
     } else {
