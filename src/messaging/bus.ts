@@ -8,7 +8,7 @@ import { processBatch } from './pipeline.ts'
 import { defaultRecoverability, type RecoverabilityPolicy } from './recoverability.ts'
 import { MessageSession } from './session.ts'
 import type { Database } from './sql.ts'
-import type { Consumer, EndpointSpec, Transport } from './transport.ts'
+import type { Consumer, EndpointSpec, Flush, Transport } from './transport.ts'
 
 export interface BusOptions {
   readonly db: Database
@@ -43,7 +43,7 @@ export const createBus = (options: BusOptions) => {
   const clock = options.clock ?? (() => new Date())
   const limits = options.limits ?? defaultLimits
   const policy = options.recoverability ?? defaultRecoverability
-  const running: { spec: EndpointSpec; consumer: Consumer }[] = []
+  const running: { spec: EndpointSpec; consumer: Consumer; published: () => Promise<void> }[] = []
   const concurrency = options.concurrency ?? 8
   const batchSize = options.batchSize ?? 256
 
@@ -62,11 +62,13 @@ export const createBus = (options: BusOptions) => {
       const consumeFrom = async (spec: EndpointSpec, batches: BatchingOptions) => {
         await transport.declare(spec)
         // Replies to what a partition's handlers send come to the endpoint's own queue, not to the partition.
-        const deps = { db, transport, catalog, endpoint: { name: definition.name, queue: spec.queue, replyTo: queue }, handlers, policy, limits, logger: endpointLogger, clock }
+        let published: Promise<void> = Promise.resolve()
+        const publish = (flush: Flush) => void (published = published.then(flush).catch((error: unknown) => endpointLogger.error({ err: error }, 'publishing after commit failed; the outbox sweeper publishes it')))
+        const deps = { db, transport, catalog, endpoint: { name: definition.name, queue: spec.queue, replyTo: queue }, handlers, policy, limits, logger: endpointLogger, clock, publish }
         // A partition's next batch is taken while the last one commits, so the writer never waits on its queue.
         const inHand = batches.parallel === 1 ? 2 * batchSize : Math.max(batchSize, batches.parallel)
         const consumer = await transport.consume(spec.queue, batching(batches, (deliveries) => processBatch(deps, deliveries)), { concurrency: inHand })
-        running.push({ spec, consumer })
+        running.push({ spec, consumer, published: () => published })
       }
       const spec: EndpointSpec = { queue, events: subscribedEvents(definition, queue), temporary: definition.perInstance ?? false }
       await consumeFrom(spec, { size: Math.max(1, Math.ceil(batchSize / concurrency)), parallel: concurrency })
@@ -81,8 +83,9 @@ export const createBus = (options: BusOptions) => {
 
     /** Stops taking messages (partitions included); what is in hand finishes or goes back to its queue. Temporary queues are removed. */
     async stop() {
-      for (const { spec, consumer } of running.splice(0).reverse()) {
+      for (const { spec, consumer, published } of running.splice(0).reverse()) {
         await consumer.stop()
+        await published()
         if (spec.temporary) await transport.remove(spec).catch((error) => logger.warn({ err: error }, 'could not remove a temporary queue'))
       }
     },

@@ -8,7 +8,7 @@ import type { MessageCatalog } from './message.ts'
 import { OutgoingBuffer, type OutgoingLimits } from './outgoing.ts'
 import type { RecoverabilityPolicy } from './recoverability.ts'
 import type { Database } from './sql.ts'
-import type { Delivery, Transport } from './transport.ts'
+import type { Delivery, Flush, Transport } from './transport.ts'
 import { z } from 'zod'
 
 export interface PipelineDeps {
@@ -22,6 +22,11 @@ export interface PipelineDeps {
   readonly limits: OutgoingLimits
   readonly logger: Logger
   readonly clock: () => Date
+  /**
+   * Hands over what a committed batch sent. The messages are safe in the outbox once committed, so the next batch
+   * need not wait for the broker's confirms; the consumer publishes its batches' messages in the order they committed.
+   */
+  readonly publish: (flush: Flush) => void
 }
 
 interface Readable {
@@ -86,7 +91,7 @@ const attempt = async (deps: PipelineDeps, items: readonly Item[]) => {
     await deps.transport.completeAllWithin(tx, items.map((item) => item.delivery))
     return deps.transport.enqueue(tx, outs.flatMap((out) => out.messages))
   })
-  await flush()
+  deps.publish(flush)
   for (const item of items) await item.delivery.ack()
   deps.logger.debug({ queue: deps.endpoint.queue, size: items.length, ms: Math.round(performance.now() - started) }, 'batch handled')
 }
