@@ -5,7 +5,9 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Browser } from 'playwright-core'
 import { launchBrowser } from '../../../test/support/browser.ts'
+import { eventually } from '../../../test/support/eventually.ts'
 import { startPopcornProcess, type PopcornProcess } from '../../../test/support/popcorn-process.ts'
+import { shopper } from '../../../test/support/shoppers.ts'
 
 describe('ordering in a browser (embedded shape)', () => {
   let popcorn: PopcornProcess
@@ -73,6 +75,32 @@ describe('ordering in a browser (embedded shape)', () => {
     await email.locator('img').first().waitFor({ timeout: 10_000 })
     assert.equal(await email.locator('img[alt*="QR"], img').count() >= 3, true)
     await page.screenshot({ path: join(tmpdir(), 'popcorn-mailbox.png'), fullPage: true })
+    await page.close()
+  })
+
+  test('a person asks for more seats than a strict showing has left and is told "sold out" at once', { timeout: 120_000 }, async () => {
+    const dune = await (await fetch(`${url}/api/movies/dune`)).json() as { showtimes: { id: string; ticketType: string }[] }
+    const nearlyFull = dune.showtimes.filter((s) => s.ticketType === 'regular').at(-1)!.id
+    const seats = async () => (await (await fetch(`${url}/api/showtimes/${nearlyFull}/seats`)).json()) as { seatsLeft: number }
+    // Others buy all but 3 seats first (one browser each, as people would).
+    let left = (await seats()).seatsLeft
+    const orders: number[] = []
+    for (; left > 12; left -= 10) orders.push(10)
+    if (left > 3) orders.push(left - 3)
+    const placed = await Promise.all(orders.map((tickets) => shopper().order(url, { showtimeId: nearlyFull, tickets, email: 'early@example.com' })))
+    assert.ok(placed.every((p) => p.status === 202))
+    await eventually(async () => assert.equal((await seats()).seatsLeft, 3), { timeoutMs: 60_000, what: 'the early orders decided' })
+
+    const page = await browser.newPage()
+    await page.goto(`${url}/movies/dune?showtime=${nearlyFull}`)
+    await page.selectOption('#order-tickets', '4')
+    await page.fill('#order-email', 'late@example.com')
+    await page.click('#order-submit')
+    const status = page.locator('#order-status[data-outcome="sold-out"]')
+    await status.waitFor({ timeout: 30_000 })
+    assert.equal(await status.innerText(), 'Sorry — sold out: only 3 seats left. Nothing was charged.')
+    assert.equal(await status.locator('a').count(), 0, 'nothing was stored: no order page to follow')
+    await page.screenshot({ path: join(tmpdir(), 'popcorn-sold-out.png'), fullPage: true })
     await page.close()
   })
 })
