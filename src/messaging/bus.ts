@@ -71,7 +71,7 @@ export const createBus = (options: BusOptions) => {
         running.push({ spec, consumer, published: () => published })
       }
       const spec: EndpointSpec = { queue, events: subscribedEvents(definition, queue), temporary: definition.perInstance ?? false }
-      await consumeFrom(spec, { size: Math.max(1, Math.ceil(batchSize / concurrency)), parallel: concurrency })
+      await consumeFrom(spec, { size: batchSize, parallel: concurrency })
       // One batch at a time per partition, in one process at a time: a partition's keys are never handled at once.
       for (const partition of partitions) await consumeFrom({ queue: partition, events: [], temporary: false, singleActiveConsumer: true }, { size: batchSize, parallel: 1 })
       logger.info({ endpoint: definition.name, queue, events: spec.events, partitions: partitions.length }, 'endpoint started')
