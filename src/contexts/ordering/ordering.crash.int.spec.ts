@@ -43,7 +43,9 @@ for (const shape of shapes.filter((s) => s.name.startsWith('postgres'))) {
         const answered = () => sockets.reduce((n, s) => n + s.outcomes.size, 0)
         const orderIds = await placeOrders(url, shoppers)
 
-        await eventually(() => assert.ok(answered() >= 300), { timeoutMs: 120_000, what: '300 orders answered' })
+        // Killed at the first answer: acknowledged together (group commit), the orders reach the writer together, and
+        // it decides them in a few large batches, so waiting for more would often find every order decided.
+        await eventually(() => assert.ok(answered() >= 1), { timeoutMs: 120_000, intervalMs: 5, what: 'the first order answered' })
         cluster.workers[0]!.child.kill('SIGKILL')
         await cluster.workers[0]!.exited
         const answeredAtKill = answered()
