@@ -34,8 +34,8 @@ const setTimer = (close: () => void, ms: number) => {
  * only the one at fault fails. Savepoints would isolate a member without running its neighbours twice, but they cost
  * two more round trips for every member of every group, to guard against what is rare: input is judged before a
  * member joins, so what fails here is mostly the database itself (a lost connection, a failed commit), which a
- * savepoint would not contain either. A member's work may therefore run more than once, as a handler's does under retries: it touches
- * only its transaction and its outbox.
+ * savepoint would not contain either. A member's work may therefore run more than once, as a handler's does under
+ * retries: it touches only its transaction and its outbox.
  */
 export class GroupCommit<M> {
   private open: Group<M> | undefined
