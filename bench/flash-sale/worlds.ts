@@ -1,33 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { probePostgres, probeRabbit, randomSuffix, shown, throwawayDatabase } from '../lib/servers.ts'
 import { deleteNamespace } from './rabbit.ts'
 import type { Settings, ShapeId } from './settings.ts'
+import { embeddedWorld, type World as BenchWorld } from '../lib/worlds.ts'
 
-/** Where one shape's two subjects keep their data: the same database server, or each its own PGlite folder. */
-export interface World {
-  readonly shape: ShapeId
-  readonly label: string
-  /** A PGlite folder or a postgres:// URL. */
-  readonly popcornDatabase: string
-  readonly naiveDatabase: string
-  readonly broker?: { readonly url: string; readonly namespace: string }
-  readonly details: Record<string, unknown>
-  destroy(): Promise<void>
-}
+export type World = BenchWorld<ShapeId>
 
-const embedded = async (): Promise<World> => {
-  const dir = mkdtempSync(join(tmpdir(), 'popcorn-flash-sale-'))
-  return {
-    shape: 'embedded',
-    label: 'embedded (PGlite + database queue, one process)',
-    popcornDatabase: join(dir, 'popcorn'),
-    naiveDatabase: join(dir, 'naive'),
-    details: { popcorn: '`popcorn start`: PGlite in a temp folder, the database queue', naive: 'PGlite in its own temp folder, in the naive site\'s process' },
-    destroy: async () => rmSync(dir, { recursive: true, force: true }),
-  }
-}
+const embedded = async (): Promise<World> =>
+  embeddedWorld('popcorn-flash-sale-', 'embedded (PGlite + database queue, one process)', { popcorn: '`popcorn start`: PGlite in a temp folder, the database queue', naive: 'PGlite in its own temp folder, in the naive site\'s process' })
 
 /** PostgreSQL + RabbitMQ: a throw-away database both subjects share (each its own schema) and a fresh namespace. */
 const scaleOut = async (settings: Settings): Promise<World> => {

@@ -1,33 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { deleteNamespace } from '../flash-sale/rabbit.ts'
 import { probePostgres, probeRabbit, randomSuffix, shown, throwawayDatabase } from '../lib/servers.ts'
 import type { Settings, ShapeId } from './settings.ts'
+import { embeddedWorld, type World as BenchWorld } from '../lib/worlds.ts'
 
-/** Where one shape's two subjects keep their data: one throw-away PostgreSQL database, or each its own PGlite folder. */
-export interface World {
-  readonly shape: ShapeId
-  readonly label: string
-  /** A PGlite folder or a postgres:// URL. */
-  readonly popcornDatabase: string
-  readonly naiveDatabase: string
-  readonly broker?: { readonly url: string; readonly namespace: string }
-  readonly details: Record<string, unknown>
-  destroy(): Promise<void>
-}
+export type World = BenchWorld<ShapeId>
 
-const embedded = async (): Promise<World> => {
-  const dir = mkdtempSync(join(tmpdir(), 'popcorn-bench-writer-'))
-  return {
-    shape: 'embedded',
-    label: 'embedded (PGlite + database queue)',
-    popcornDatabase: join(dir, 'popcorn'),
-    naiveDatabase: join(dir, 'naive'),
-    details: { database: 'PGlite in a temp folder (the naive decision: PGlite in a folder of its own)', transport: 'database queue', processes: 'the writer in the bench process (PGlite belongs to one process)' },
-    destroy: async () => rmSync(dir, { recursive: true, force: true }),
-  }
-}
+const embedded = async (): Promise<World> =>
+  embeddedWorld('popcorn-bench-writer-', 'embedded (PGlite + database queue)', { database: 'PGlite in a temp folder (the naive decision: PGlite in a folder of its own)', transport: 'database queue', processes: 'the writer in the bench process (PGlite belongs to one process)' })
 
 /** A throw-away database both subjects share (the naive decision in its own schema), and for RabbitMQ a fresh namespace. */
 const postgres = async (settings: Settings, rabbit: boolean): Promise<World> => {
