@@ -39,6 +39,7 @@ export const startWriter = async (config: Config, db: Database, logger: Logger) 
     db, transport, catalog: writerCatalog(), logger,
     instanceId: `bench-writer-${process.pid}-${randomBytes(2).toString('hex')}`,
     concurrency: config.POPCORN_CONCURRENCY,
+    batchSize: config.POPCORN_BATCH_SIZE,
     limits: { maxBodyBytes: config.POPCORN_MAX_BODY_BYTES },
     recoverability: { immediateRetries: config.POPCORN_IMMEDIATE_RETRIES, delayedRetries: config.POPCORN_DELAYED_RETRIES_MS, maxDeliveries: 10 },
   })
