@@ -22,8 +22,8 @@ export interface BusOptions {
   /** Batches one endpoint handles at once in this process (a partition: always one). */
   readonly concurrency?: number
   /**
-   * Most messages a queue's consumer takes into one transaction: a partition's writer takes up to this many in one
-   * batch; other queues split it over their concurrent batches. 1 handles every message on its own.
+   * Most messages a queue's consumer takes into one transaction: a partition's writer one batch at a time, other
+   * queues up to `concurrency` batches at once when messages trickle in. 1 handles every message on its own.
    */
   readonly batchSize?: number
   readonly clock?: () => Date

@@ -1,14 +1,6 @@
 import type { Sql } from './sql.ts'
 
 /**
- * Records, in the handler's transaction, that a queue's endpoint handled a message id. False when it already had:
- * on PostgreSQL a concurrent duplicate waits here for the first to commit, then sees the conflict.
- */
-export const recordHandled = async (tx: Sql, queue: string, messageId: string): Promise<boolean> =>
-  (await tx.query('insert into messaging.inbox (queue, message_id) values ($1, $2) on conflict do nothing', [queue, messageId]))
-    .rowCount === 1
-
-/**
  * Records a batch of message ids in one statement; returns those not handled before (lower-case), each once. A
  * duplicate within the batch, or of an earlier one, is not among them.
  */
@@ -21,6 +13,13 @@ export const recordAllHandled = async (tx: Sql, queue: string, messageIds: reado
   )
   return new Set(rows.map((row) => row.id))
 }
+
+/**
+ * Records one message id, in the caller's transaction. False when the queue's endpoint handled it already: on
+ * PostgreSQL a concurrent duplicate waits here for the first to commit, then sees the conflict.
+ */
+export const recordHandled = async (tx: Sql, queue: string, messageId: string): Promise<boolean> =>
+  (await recordAllHandled(tx, queue, [messageId])).size === 1
 
 /** Forgets handled ids older than the longest time a duplicate can still arrive. */
 export const pruneInbox = async (sql: Sql, olderThanHours: number): Promise<number> =>

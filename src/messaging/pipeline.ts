@@ -192,6 +192,3 @@ export const processBatch = async (deps: PipelineDeps, deliveries: readonly Deli
   }
   await processItems(deps, items).catch((error: unknown) => releaseAll(deps, items.map((item) => item.delivery), error))
 }
-
-/** One delivery on its own: the batch of one. */
-export const processDelivery = (deps: PipelineDeps, delivery: Delivery): Promise<void> => processBatch(deps, [delivery])

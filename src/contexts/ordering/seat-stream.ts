@@ -35,19 +35,8 @@ export const appendToShowtime = async (
   meta: { readonly recordedAt: Date; readonly causedBy: string },
 ): Promise<LoadedShowtime> => {
   if (events.length === 0) return loaded
-  const rows = events.map((event, i) => [showtimeId, loaded.version + 1 + i, event.type, seatDelta(event), JSON.stringify(event.data), meta.recordedAt, meta.causedBy])
-  const placeholders = rows.map((_, r) => `(${Array.from({ length: 7 }, (_, c) => `$${r * 7 + c + 1}`).join(', ')})`).join(', ')
-  try {
-    await sql.query(`insert into ordering.seat_events (showtime_id, version, type, delta, data, recorded_at, caused_by) values ${placeholders}`, rows.flat())
-  } catch (error) {
-    if ((error as { code?: string }).code === '23505') throw new StreamConflictError(showtimeId, loaded.version)
-    throw error
-  }
-  const next = { state: events.reduce(evolve, loaded.state), version: loaded.version + events.length }
-  if (Math.floor(next.version / snapshotEvery) > Math.floor(loaded.version / snapshotEvery)) {
-    await sql.query('insert into ordering.seat_snapshots (showtime_id, version, state) values ($1, $2, $3)', [showtimeId, next.version, JSON.stringify(next.state)])
-  }
-  return next
+  await appendBatch(sql, [{ showtimeId, from: loaded, events: events.map((event) => ({ event, causedBy: meta.causedBy })) }], meta.recordedAt)
+  return { state: events.reduce(evolve, loaded.state), version: loaded.version + events.length }
 }
 
 /** A stream's head as last appended: its version and the message that caused that last event. */
