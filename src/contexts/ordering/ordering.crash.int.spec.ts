@@ -137,6 +137,8 @@ for (const shape of shapes.filter((s) => s.name.startsWith('postgres'))) {
             })
           }
         })()
+        // Awaited below; should the test fail before that, its own error must be the one reported, not this one's.
+        sending.catch(() => {})
         const decided = async () => (await db.query<{ n: number }>(`select count(*)::int as n from ordering.orders where decided_at is not null`)).rows[0]!.n
         await eventually(async () => assert.ok(await decided() >= 500), { timeoutMs: 120_000, intervalMs: 20, what: '500 orders decided' })
         cluster.workers[0]!.child.kill('SIGKILL')
