@@ -163,8 +163,9 @@ for (const shape of shapes) {
       await Promise.all(Array.from({ length: 50 }, () => visitor(node.url).join('two-nodes')))
       await boss.set('two-nodes', { mode: 'on', ratePerSecond: 10 })
       // Two seconds since the last tick, an hour ahead: this node's own ticker (on the real clock) lets nobody through.
+      // A new version, as a tick writes: a tick of that ticker read before this update must not overwrite it.
       const at = new Date(Date.now() + 3_600_000)
-      await node.world.db.query(`update waiting_room.rooms set ticked_at = $1, admitted_through = 0, credit = 0 where showtime_id = 'two-nodes'`, [new Date(at.getTime() - 2_000)])
+      await node.world.db.query(`update waiting_room.rooms set ticked_at = $1, admitted_through = 0, credit = 0, version = version + 1 where showtime_id = 'two-nodes'`, [new Date(at.getTime() - 2_000)])
       const nodes = [1, 2, 3].map(() => ({ ...roomDeps({ db: node.world.db, config: loadConfig(env) }), clock: () => at }))
       for (let round = 0; round < 3; round++) await Promise.all(nodes.map((deps) => tickRooms(deps)))
       const { rows } = await node.world.db.query<{ through: number; admitted: number }>(
