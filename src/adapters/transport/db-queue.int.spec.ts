@@ -102,6 +102,46 @@ for (const shape of shapes.filter((s) => s.name.includes('database queue'))) {
       }
     })
 
+    test('one consumer reads its queue without leases; it counts deliveries only when it takes the queue over', async () => {
+      const world = await shape.create()
+      const transport = await createDbQueueTransport(world.db, { logger: testLogger, leaseMs: 600, pollMs: 100 })
+      try {
+        const queue = soloConsumers(world)
+        await queue.send('m1')
+        // Handed to two owners before, both of which died with it in hand.
+        await world.db.query(`update messaging.queue set deliveries = 2 where queue = 'solo'`)
+        const seen: { body: string; count: number }[] = []
+        let letGo = () => {}
+        const holding = new Promise<void>((resolve) => { letGo = resolve })
+        await transport.declare(solo)
+        await transport.consume(solo.queue, async (delivery) => {
+          seen.push({ body: delivery.raw.body, count: delivery.deliveryCount })
+          await holding
+          await world.db.transaction((tx) => delivery.completeWithin(tx))
+          await delivery.ack()
+        }, { concurrency: 8 })
+        await eventually(() => assert.equal(seen.length, 1))
+        await queue.send('m2', 'm3')
+        await eventually(() => assert.equal(seen.length, 3))
+        await queue.send('m4') // read while m1–m3 are in hand
+        await eventually(() => assert.equal(seen.length, 4))
+        const stored = (await world.db.query<{ body: string; deliveries: number; leased: boolean }>(
+          `select body, deliveries, locked_until is not null as leased from messaging.queue order by id`)).rows
+        assert.deepEqual(stored, [
+          { body: 'm1', deliveries: 3, leased: true },
+          { body: 'm2', deliveries: 0, leased: false },
+          { body: 'm3', deliveries: 0, leased: false },
+          { body: 'm4', deliveries: 0, leased: false },
+        ], 'the takeover counted and leased what it found; later reads wrote nothing')
+        letGo()
+        await eventually(async () => assert.equal((await world.db.query('select 1 from messaging.queue')).rowCount, 0))
+        assert.deepEqual(seen, [{ body: 'm1', count: 3 }, { body: 'm2', count: 1 }, { body: 'm3', count: 1 }, { body: 'm4', count: 1 }], 'each handed over once')
+      } finally {
+        await transport.close()
+        await world.destroy()
+      }
+    })
+
     test('a live temporary queue is kept alive past its time to live', async () => {
       const world = await shape.create()
       try {

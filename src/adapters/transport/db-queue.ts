@@ -106,6 +106,19 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
     )
   })
 
+  // A queue with one consumer (a single active consumer that owns it, or a process's temporary queue) needs no lease
+  // to keep others off its messages: it reads the oldest ready ones it does not hold already and writes nothing.
+  // The delivery count is what a lease would have made it; the settling transaction deletes the rows as before.
+  const read = (queue: string, limit: number, held: ReadonlySet<string>) => db.transaction(async (tx) => {
+    await tx.exec('set local enable_bitmapscan = off; set local enable_sort = off')
+    return tx.query<Row>(
+      `select id::text, headers, body, deliveries + 1 as deliveries from messaging.queue
+       where queue = $1 and visible_at <= now() and (locked_until is null or locked_until < now()) and not (id = any($3::bigint[]))
+       order by id limit $2`,
+      [queue, limit, [...held]],
+    )
+  })
+
   // One LISTEN connection for all of this transport's consumers (ordering alone runs nine), not one each.
   const listeners = new Set<(payload: string) => void>()
   let listening: Promise<() => Promise<void>> | undefined
@@ -131,6 +144,12 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
     const signal = () => { signalled = true; wake() }
     const owner = singleActive.has(queue) ? queueOwner(db, queue, leaseMs, CHANNEL) : undefined
     let owned = false
+    // The rows handed over and not yet settled. A queue with one consumer is read without leases, except on the
+    // first claim after taking it over: a consumer that died may have held those messages, and counting their
+    // deliveries then is what stops a message that kills every consumer from doing so for ever.
+    const held = new Set<string>()
+    const alone = owner !== undefined || temporary.has(queue)
+    let takenOver = true
     // New messages wake the consumer that may take them; the owner leaving wakes those waiting to take over.
     const unlisten = await listen((payload) => {
       if (payload === queue ? !owner || owner.holds() : owner && payload === ownerLeft(queue) && !owner.holds()) signal()
@@ -147,6 +166,7 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
         return false
       })
       if (owns !== owned) {
+        takenOver = owns
         if (owns) options.logger.info({ queue }, 'now the single active consumer of the queue')
         else options.logger.warn({ queue }, 'no longer the active consumer of the queue: another took it over when the lease ran out')
       }
@@ -160,7 +180,10 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
         deliveryCount: row.deliveries,
         completeWithin: async (tx) => void (await tx.query('delete from messaging.queue where id = $1', [row.id])),
         ack: async () => {},
-        release: async () => void (await db.query('update messaging.queue set locked_until = null where id = $1', [row.id])),
+        release: async () => {
+          held.delete(row.id)
+          await db.query('update messaging.queue set locked_until = null where id = $1', [row.id])
+        },
       }
       rowIds.set(delivery, row.id)
       return delivery
@@ -176,13 +199,16 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
         const room = concurrency - inFlight.size
         let claimed = 0
         if (room > 0) {
-          const rows = await claim(queue, room).then((r) => r.rows, (error) => {
+          const counted = !alone || takenOver
+          const rows = await (counted ? claim(queue, room) : read(queue, room, held)).then((r) => r.rows, (error) => {
             options.logger.error({ err: error, queue }, 'could not claim messages')
             return []
           })
+          if (counted && rows.length) takenOver = false
           claimed = rows.length
           for (const row of rows.sort((a, b) => Number(a.id) - Number(b.id))) {
-            const work = onDelivery(deliveryOf(row)).finally(() => { inFlight.delete(work); signal() })
+            held.add(row.id)
+            const work = onDelivery(deliveryOf(row)).finally(() => { held.delete(row.id); inFlight.delete(work); signal() })
             inFlight.add(work)
           }
           if (claimed === room) continue
