@@ -28,23 +28,25 @@ interface Row {
  * subscribed queue. Returns the queues that have a message due now (to wake their consumers).
  */
 const insertAll = async (tx: Sql, messages: readonly Outgoing[]): Promise<Set<string>> => {
+  // One JSON document rather than six arrays: JSON.stringify is native, where pg escapes each array element in
+  // JavaScript, and PostgreSQL reads the headers straight into jsonb.
   const { rows } = await tx.query<{ queue: string; due: boolean }>(
     `insert into messaging.queue (queue, message_id, headers, body, visible_at)
-     select coalesce(m.queue, s.queue), m.message_id, m.headers::jsonb, m.body, coalesce(m.visible_at, now())
-     from unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[]) with ordinality
-            as m(queue, topic, message_id, headers, body, visible_at, ord)
+     select coalesce(m.queue, s.queue), m.message_id, m.headers, m.body, coalesce(m.visible_at, now())
+     from json_to_recordset($1::json) as m(ord int, queue text, topic text, message_id uuid, headers jsonb, body text, visible_at timestamptz)
      left join messaging.subscriptions s on m.queue is null and s.message_type = m.topic
      where m.queue is not null or s.queue is not null
      order by m.ord, s.queue
      returning queue, visible_at <= now() as due`,
-    [
-      messages.map((m) => ('queue' in m.destination ? m.destination.queue : null)),
-      messages.map((m) => ('topic' in m.destination ? m.destination.topic : null)),
-      messages.map((m) => m.messageId),
-      messages.map((m) => JSON.stringify(m.message.headers)),
-      messages.map((m) => m.message.body),
-      messages.map((m) => m.deliverAt ?? null),
-    ],
+    [JSON.stringify(messages.map((m, ord) => ({
+      ord,
+      queue: 'queue' in m.destination ? m.destination.queue : null,
+      topic: 'topic' in m.destination ? m.destination.topic : null,
+      message_id: m.messageId,
+      headers: m.message.headers,
+      body: m.message.body,
+      visible_at: m.deliverAt ?? null,
+    })))],
   )
   // A message due later wakes nobody: its queue's consumer wakes itself at the due time.
   return new Set(rows.filter((row) => row.due).map((row) => row.queue))
