@@ -112,10 +112,10 @@ export const recordOutcomes = async (sql: Sql, orders: readonly DecidedOrder[], 
   if (orders.length === 0) return
   await sql.query(
     `insert into ordering.orders (order_id, showtime_id, tickets, email, client_session, status, outcome, decided_at)
-     select o, s, t, e, c, st, oc::jsonb, $8 from unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[]) as x(o, s, t, e, c, st, oc)
+     select o."orderId", o."showtimeId", o.tickets, o.email, o."clientSession", o.status, o.outcome, $2
+     from json_to_recordset($1::json) as o("orderId" uuid, "showtimeId" text, tickets int, email text, "clientSession" text, status text, outcome jsonb)
      on conflict (order_id) do update set status = excluded.status, outcome = excluded.outcome, decided_at = excluded.decided_at
      where ordering.orders.decided_at is null`,
-    [orders.map((o) => o.orderId), orders.map((o) => o.showtimeId), orders.map((o) => o.tickets), orders.map((o) => o.email),
-      orders.map((o) => o.clientSession), orders.map((o) => o.status), orders.map((o) => JSON.stringify(o.outcome)), at],
+    [JSON.stringify(orders.map((o) => ({ orderId: o.orderId, showtimeId: o.showtimeId, tickets: o.tickets, email: o.email, clientSession: o.clientSession, status: o.status, outcome: o.outcome }))), at],
   )
 }

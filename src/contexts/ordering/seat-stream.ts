@@ -92,14 +92,16 @@ export interface Appended {
  */
 export const appendBatch = async (sql: Sql, appended: readonly Appended[], recordedAt: Date): Promise<void> => {
   const rows = appended.flatMap(({ showtimeId, from, events }) => events.map(({ event, causedBy }, i) => ({
-    showtimeId, version: from.version + 1 + i, type: event.type, delta: seatDelta(event), data: JSON.stringify(event.data), causedBy,
+    showtimeId, version: from.version + 1 + i, type: event.type, delta: seatDelta(event), data: event.data, causedBy,
   })))
   if (rows.length === 0) return
   try {
+    // One JSON document: JSON.stringify is native, where array parameters are escaped element by element.
     await sql.query(
       `insert into ordering.seat_events (showtime_id, version, type, delta, data, recorded_at, caused_by)
-       select s, v, t, d, x::jsonb, $7, c from unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[], $6::uuid[]) as e(s, v, t, d, x, c)`,
-      [rows.map((r) => r.showtimeId), rows.map((r) => r.version), rows.map((r) => r.type), rows.map((r) => r.delta), rows.map((r) => r.data), rows.map((r) => r.causedBy), recordedAt],
+       select e."showtimeId", e.version, e.type, e.delta, e.data, $2, e."causedBy"
+       from json_to_recordset($1::json) as e("showtimeId" text, version int, type text, delta int, data jsonb, "causedBy" uuid)`,
+      [JSON.stringify(rows), recordedAt],
     )
   } catch (error) {
     if ((error as { code?: string }).code === '23505') throw new StreamConflictError(appended.map((a) => a.showtimeId).join(', '), appended[0]?.from.version ?? 0)
