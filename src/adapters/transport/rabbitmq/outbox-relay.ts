@@ -4,34 +4,36 @@ import type { Flush, Outgoing } from '../../../messaging/transport.ts'
 import type { OutboxRow, Published, Publisher } from './publisher.ts'
 
 const columns = 'id::text as id, message_id::text as message_id, destination_kind, destination, headers, body'
-const ROWS_PER_INSERT = 1_000 // 6 parameters a row, far under PostgreSQL's 65,535
 const SWEEP_BATCH = 200
 /** A row this old was committed by a process that never flushed it (it died, or the broker was away). */
 const STALE_AFTER = `interval '3 seconds'`
 /** How long a message to a queue that does not exist (yet) waits before the next try. */
 const UNROUTABLE_PAUSE = `interval '5 seconds'`
 
-/** Writes the messages in the caller's transaction; returns the rows due now (the sweeper has the others). */
+/**
+ * Writes the messages in the caller's transaction, in one statement from one JSON document (JSON.stringify is
+ * native; parameters are prepared one by one in JavaScript); returns the rows due now (the sweeper has the others).
+ */
 export const insertOutbox = async (tx: Sql, messages: readonly Outgoing[]): Promise<OutboxRow[]> => {
+  if (messages.length === 0) return []
+  const { rows } = await tx.query<OutboxRow & { due: boolean }>(
+    `insert into messaging.outbox (message_id, destination_kind, destination, headers, body, deliver_at)
+     select m.message_id, m.kind, m.destination, m.headers, m.body, coalesce(m.deliver_at, now())
+     from json_to_recordset($1::json) as m(ord int, message_id uuid, kind text, destination text, headers jsonb, body text, deliver_at timestamptz)
+     order by m.ord
+     returning ${columns}, deliver_at <= now() as due`,
+    [JSON.stringify(messages.map((m, ord) => ({
+      ord,
+      message_id: m.messageId,
+      kind: 'queue' in m.destination ? 'queue' : 'topic',
+      destination: 'queue' in m.destination ? m.destination.queue : m.destination.topic,
+      headers: m.message.headers,
+      body: m.message.body,
+      deliver_at: m.deliverAt ?? null,
+    })))],
+  )
   const due: OutboxRow[] = []
-  for (let start = 0; start < messages.length; start += ROWS_PER_INSERT) {
-    const chunk = messages.slice(start, start + ROWS_PER_INSERT)
-    const values = chunk.map((_, i) => `($${i * 6 + 1}::uuid, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}::jsonb, $${i * 6 + 5}, coalesce($${i * 6 + 6}::timestamptz, now()))`)
-    const params = chunk.flatMap((m) => [
-      m.messageId,
-      'queue' in m.destination ? 'queue' : 'topic',
-      'queue' in m.destination ? m.destination.queue : m.destination.topic,
-      JSON.stringify(m.message.headers),
-      m.message.body,
-      m.deliverAt?.toISOString() ?? null,
-    ])
-    const { rows } = await tx.query<OutboxRow & { due: boolean }>(
-      `insert into messaging.outbox (message_id, destination_kind, destination, headers, body, deliver_at)
-       values ${values.join(', ')} returning ${columns}, deliver_at <= now() as due`,
-      params,
-    )
-    for (const { due: isDue, ...row } of rows) if (isDue) due.push(row)
-  }
+  for (const { due: isDue, ...row } of rows) if (isDue) due.push(row)
   return due
 }
 
