@@ -4,7 +4,7 @@ import { startProgress } from '../lib/progress.ts'
 import { summarize } from '../lib/stats.ts'
 import { benchShowing, planOrders, ticketsOf, type BenchOrder } from './orders.ts'
 import type { Settings } from './settings.ts'
-import { cpuMsPer, type SubjectResult } from './subject.ts'
+import { cpuMsPer, cpuPerDecision, type SubjectResult } from './subject.ts'
 import { verifyNaive } from './verify.ts'
 import type { World } from './worlds.ts'
 
@@ -71,7 +71,7 @@ export const runNaive = async (world: World, settings: Settings): Promise<Subjec
     const warm = await decideAll('warm-up', warmUp, store, settings.naiveClients, 60_000)
     if (warm.ending !== 'all decided') throw new Error(`the warm-up's ${warmUp.length} orders were not all decided within 60 s (${warm.decided} were)`)
     const orders = planOrders(settings.orders, showing.showtimeId)
-    const cpu = startCpuMeter({})
+    const cpu = startCpuMeter({}, store.kind === 'pglite' ? {} : { database: 'postgres' })
     const run = await decideAll(about.label, orders, store, settings.naiveClients, settings.deadlineSeconds * 1000)
     const usage = cpu.stop()
     const s = store
@@ -79,15 +79,18 @@ export const runNaive = async (world: World, settings: Settings): Promise<Subjec
       showtimeId: showing.showtimeId, orders: warmUp.length + orders.length, tickets: ticketsOf(warmUp) + ticketsOf(orders), capacity: settings.capacity,
     })
     console.log(`  checks: ${verdict.problems.length ? verdict.problems.join('; ') : 'every order decided exactly once'}`)
-    // Embedded, PGlite decides in this process; on PostgreSQL the work is the server's, whose CPU is not measured.
-    const decidingProcess = store.kind === 'pglite' ? 'bench' : 'PostgreSQL server (not measured)'
+    // Embedded, PGlite decides in this process; on PostgreSQL the work is the server's (measured as "database").
+    const decidingProcess = store.kind === 'pglite' ? 'bench' : 'database'
     return {
       ...about,
       status: 'ran',
       ...run,
       p50Ms: run.latencyMs.p50,
       p99Ms: run.latencyMs.p99,
-      cpu: { ...usage, decidingProcess, cpuMsPerDecision: store.kind === 'pglite' ? cpuMsPer(usage.cpuSeconds.bench, run.decided) : null },
+      cpu: {
+        ...usage, decidingProcess, cpuMsPerDecision: cpuMsPer(usage.cpuSeconds[decidingProcess], run.decided),
+        ...cpuPerDecision(usage.cpuSeconds, [decidingProcess], run.decided),
+      },
       checks: { ...verdict, warmUpOrders: warmUp.length },
       details: {
         database: store.kind === 'pglite' ? 'PGlite in a folder of its own, in the bench process (one connection: the clients take turns)' : `the same throw-away database, schema "naive"`,

@@ -14,7 +14,7 @@ import { benchShowing, planOrders, ticketsOf } from './orders.ts'
 import { produceOrders, type ProducerOptions } from './producer.ts'
 import { createReplies } from './replies.ts'
 import type { Settings } from './settings.ts'
-import { cpuMsPer, type SubjectResult } from './subject.ts'
+import { cpuMsPer, cpuPerDecision, serverCommands, type SubjectResult } from './subject.ts'
 import { verifyPopcorn } from './verify.ts'
 import { startSystem, type Later, type System } from './system.ts'
 import { writerCatalog } from './writer.ts'
@@ -46,7 +46,7 @@ const measure = async (world: World, settings: Settings, system: System, logger:
   if (warm.ending !== 'all decided') throw new Error(`the warm-up's ${warmUp.length} orders were not all decided within 60 s (${warm.decided} were)`)
 
   const orders = planOrders(settings.orders, showing.showtimeId)
-  const cpu = startCpuMeter(system.writerPid === undefined ? {} : { writer: system.writerPid })
+  const cpu = startCpuMeter(system.writerPid === undefined ? {} : { writer: system.writerPid }, serverCommands(world.shape))
   const run = await produceOrders(`${world.shape} · Popcorn`, orders, web.session, replies, options(settings))
   const usage = cpu.stop()
   const verdict = await verifyPopcorn((text, params) => system.db.query(text, params), {
@@ -73,7 +73,10 @@ const measure = async (world: World, settings: Settings, system: System, logger:
     latencyMs: run.latencyMs,
     outcomes: run.outcomes,
     ending: run.ending,
-    cpu: { ...usage, decidingProcess, cpuMsPerDecision: cpuMsPer(usage.cpuSeconds[decidingProcess], run.decided) },
+    cpu: {
+      ...usage, decidingProcess, cpuMsPerDecision: cpuMsPer(usage.cpuSeconds[decidingProcess], run.decided),
+      ...cpuPerDecision(usage.cpuSeconds, world.shape === 'embedded' ? ['bench'] : ['writer', ...Object.keys(serverCommands(world.shape))], run.decided),
+    },
     checks: { ...verdict, verified: problems.length === 0, problems, repliesAnsweredTwice: duplicates, warmUpOrders: warmUp.length },
     details: {
       ...world.details,

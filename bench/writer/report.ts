@@ -85,13 +85,14 @@ export const markdownOf = (run: {
       `Popcorn: chunks of ${s.chunk} orders per producer transaction, ${s.producers} producer transactions at once, at most ${s.window} undecided. ` +
       `Naive: ${s.naiveClients} clients. A shared, noisy machine: read the ratios, not the absolute numbers.`,
     '',
-    '| subject | decided | seconds | decisions/s | p50 ms | p90 ms | p99 ms | max ms | CPU ms per decision | checks |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| subject | decided | seconds | decisions/s | p50 ms | p90 ms | p99 ms | max ms | CPU ms per decision | server CPU ms per decision | all CPU ms per decision | checks |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...run.results.map((r) => {
-      if (r.status !== 'ran') return `| ${r.label} | ${r.status}: ${r.reason.replaceAll('|', '\\|').split('\n')[0]} |${' |'.repeat(8)}`
+      if (r.status !== 'ran') return `| ${r.label} | ${r.status}: ${r.reason.replaceAll('|', '\\|').split('\n')[0]} |${' |'.repeat(10)}`
       const l = r.latencyMs
       return `| ${r.label} | ${r.decided}/${r.orders} | ${r.seconds} | ${r.decisionsPerSecond} | ${ms(l.p50)} | ${ms(l.p90)} | ${ms(l.p99)} | ${ms(l.max)} | ` +
         `${cell(r.cpu.cpuMsPerDecision)}${r.cpu.cpuMsPerDecision === null ? '' : ` (${r.cpu.decidingProcess})`} | ` +
+        `${cell(r.cpu.serverMsPerDecision)} | ${cell(r.cpu.allMsPerDecision)} | ` +
         `${r.checks.verified ? 'each order decided exactly once' : r.checks.problems.join('; ').replaceAll('|', '\\|')} |`
     }),
     '',
