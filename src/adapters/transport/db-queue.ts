@@ -98,29 +98,28 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
   // The oldest messages of the queue, walking (queue, id). A queue that fills up within seconds has statistics that
   // say it is empty, and the planner then sorts every ready row on each claim: the plan is pinned to the index (and
   // JIT is off, which a plan that is forced to sort after all would otherwise compile at each claim, for 150 ms).
-  const claim = (queue: string, limit: number) => db.transaction(async (tx) => {
+  const withPinnedPlan = <T>(work: (tx: Sql) => Promise<T>) => db.transaction(async (tx) => {
     await tx.exec('set local enable_bitmapscan = off; set local enable_sort = off; set local jit = off')
-    return tx.query<Row>(
-      `update messaging.queue set locked_until = now() + make_interval(secs => $3::double precision / 1000), deliveries = deliveries + 1
-       where id in (select id from messaging.queue where queue = $1 and visible_at <= now() and (locked_until is null or locked_until < now())
-                    order by id limit $2 for update skip locked)
-       returning id::text, headers, body, deliveries`,
-      [queue, limit, leaseMs],
-    )
+    return work(tx)
   })
+
+  const claim = (queue: string, limit: number) => withPinnedPlan((tx) => tx.query<Row>(
+    `update messaging.queue set locked_until = now() + make_interval(secs => $3::double precision / 1000), deliveries = deliveries + 1
+     where id in (select id from messaging.queue where queue = $1 and visible_at <= now() and (locked_until is null or locked_until < now())
+                  order by id limit $2 for update skip locked)
+     returning id::text, headers, body, deliveries`,
+    [queue, limit, leaseMs],
+  ))
 
   // A queue with one consumer (a single active consumer that owns it, or a process's temporary queue) needs no lease
   // to keep others off its messages: it reads the oldest ready ones it does not hold already and writes nothing.
   // The delivery count is what a lease would have made it; the settling transaction deletes the rows as before.
-  const read = (queue: string, limit: number, held: ReadonlySet<string>) => db.transaction(async (tx) => {
-    await tx.exec('set local enable_bitmapscan = off; set local enable_sort = off; set local jit = off')
-    return tx.query<Row>(
-      `select q.id::text as id, q.headers, q.body, q.deliveries + 1 as deliveries from messaging.queue q
-       where q.queue = $1 and q.visible_at <= now() and (q.locked_until is null or q.locked_until < now()) and not (q.id = any($3::bigint[]))
-       order by q.id limit $2`,
-      [queue, limit, [...held]],
-    )
-  })
+  const read = (queue: string, limit: number, held: ReadonlySet<string>) => withPinnedPlan((tx) => tx.query<Row>(
+    `select q.id::text as id, q.headers, q.body, q.deliveries + 1 as deliveries from messaging.queue q
+     where q.queue = $1 and q.visible_at <= now() and (q.locked_until is null or q.locked_until < now()) and not (q.id = any($3::bigint[]))
+     order by q.id limit $2`,
+    [queue, limit, [...held]],
+  ))
 
   // One LISTEN connection for all of this transport's consumers (ordering alone runs nine), not one each.
   const listeners = new Set<(payload: string) => void>()
