@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { bundleCeiling, defaultBundleLimits } from './messaging/bundle.ts'
 
 const number = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
 const millisecondsList = z
@@ -20,6 +21,8 @@ const schema = z.object({
   POPCORN_CONCURRENCY: number(1, 256).default(8),
   /** Most messages a consumer handles in one transaction (a partition's writer: one batch at a time). */
   POPCORN_BATCH_SIZE: number(1, 5_000).default(256),
+  /** Most messages one transaction sends to one queue or topic as one bundle (one row, one broker message); 1: each alone. */
+  POPCORN_BUNDLE_SIZE: number(1, bundleCeiling.maxMessages).default(defaultBundleLimits.maxMessages),
   POPCORN_IMMEDIATE_RETRIES: number(0, 10).default(2),
   POPCORN_DELAYED_RETRIES_MS: millisecondsList.default([1_000, 5_000, 30_000]),
   /** A web node's order submissions and waiting-room joins arriving within this many milliseconds share one transaction; 0: each its own. */

@@ -8,6 +8,7 @@ import { createDbQueueTransport } from './adapters/transport/db-queue.ts'
 import type { Config } from './config.ts'
 import { ConfigError } from './config.ts'
 import { contexts } from './contexts/index.ts'
+import { defaultBundleLimits } from './messaging/bundle.ts'
 import { createBus } from './messaging/bus.ts'
 import { pruneInbox } from './messaging/inbox.ts'
 import { MessageCatalog } from './messaging/message.ts'
@@ -33,6 +34,15 @@ const openTransport = async (config: Config, db: Database, logger: Logger, role:
 }
 
 /** The composition root: which database, which transport, which contexts, and what this process serves. */
+/** How the bus of a process is tuned, from its configuration. */
+export const busSettingsOf = (config: Config) => ({
+  concurrency: config.POPCORN_CONCURRENCY,
+  batchSize: config.POPCORN_BATCH_SIZE,
+  bundle: { ...defaultBundleLimits, maxMessages: config.POPCORN_BUNDLE_SIZE },
+  limits: { maxBodyBytes: config.POPCORN_MAX_BODY_BYTES },
+  recoverability: { immediateRetries: config.POPCORN_IMMEDIATE_RETRIES, delayedRetries: config.POPCORN_DELAYED_RETRIES_MS, maxDeliveries: 10 },
+})
+
 export const startPopcorn = async (config: Config, role: Role, logger: Logger = pino({ level: config.POPCORN_LOG_LEVEL })): Promise<Running> => {
   const embedded = !/^postgres(ql)?:\/\//.test(config.POPCORN_DATABASE_URL)
   if (embedded && role !== 'start') {
@@ -46,10 +56,7 @@ export const startPopcorn = async (config: Config, role: Role, logger: Logger = 
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`
   const bus = createBus({
     db, transport, catalog, logger, instanceId,
-    concurrency: config.POPCORN_CONCURRENCY,
-    batchSize: config.POPCORN_BATCH_SIZE,
-    limits: { maxBodyBytes: config.POPCORN_MAX_BODY_BYTES },
-    recoverability: { immediateRetries: config.POPCORN_IMMEDIATE_RETRIES, delayedRetries: config.POPCORN_DELAYED_RETRIES_MS, maxDeliveries: 10 },
+    ...busSettingsOf(config),
   })
   if (role !== 'web') {
     for (const context of contexts) if (context.endpoint) await bus.start(context.endpoint)

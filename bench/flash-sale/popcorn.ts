@@ -136,14 +136,17 @@ export const inspectPopcornDatabase = async (database: string, hot: string, lost
     const failed = await rows<{ type: string; n: number }>(`select coalesce(message_type, '?') as type, count(*)::int as n from messaging.failed_messages where status = 'unresolved' group by 1`)
     // Due now and still there: work never done. (A saga's timeout due days later — the drawing's — is not.)
     const queued = await rows<{ queue: string; n: number; distinct: number }>(
-      'select queue, count(*)::int as n, count(distinct message_id)::int as distinct from messaging.queue where visible_at <= now() group by queue')
+      `select queue, sum(coalesce((headers->>'bundle')::int, 1))::int as n, count(distinct message_id)::int as distinct
+       from messaging.queue where visible_at <= now() group by queue`)
     const outbox = (await rows<{ n: number }>('select count(*)::int as n from messaging.outbox where deliver_at <= now()'))[0]!.n
     const scheduled = (await rows<{ n: number }>(
       'select (select count(*) from messaging.queue where visible_at > now()) + (select count(*) from messaging.outbox where deliver_at > now()) as n'))[0]!.n
-    // Orders counted lost: stored, and their SubmitOrder still waiting in the database queue (the embedded shape)?
+    // Orders counted lost: stored, and their SubmitOrder still waiting in the database queue (the embedded shape), alone or in a bundle?
     const lost = (await rows<{ stored: number; queued: number }>(
       `select (select count(*)::int from ordering.orders where order_id = any($1::uuid[])) as stored,
-              (select count(*)::int from messaging.queue where message_id = any($1::uuid[])) as queued`, [lostOrderIds]))[0]!
+              (select count(*)::int from messaging.queue q where q.message_id = any($1::uuid[])
+                 or (q.headers ? 'bundle' and exists (select 1 from json_array_elements(q.body::json) m
+                                                      where (m->'headers'->>'messageId')::uuid = any($1::uuid[])))) as queued`, [lostOrderIds]))[0]!
     // The waiting room's view of the hot showing, when this Popcorn has one.
     const room = await rows<Record<string, unknown>>(
       `select r.mode, r.active, r.rate, r.admitted_through as "admittedThrough", r.arrivals_per_second as "arrivalsPerSecond",

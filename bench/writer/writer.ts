@@ -8,6 +8,7 @@ import { ordering } from '../../src/contexts/ordering/index.ts'
 import { createBus } from '../../src/messaging/bus.ts'
 import { MessageCatalog } from '../../src/messaging/message.ts'
 import { SagaTimeout } from '../../src/messaging/saga.ts'
+import { busSettingsOf } from '../../src/runtime.ts'
 import type { Database } from '../../src/messaging/sql.ts'
 import type { Transport } from '../../src/messaging/transport.ts'
 
@@ -38,10 +39,7 @@ export const startWriter = async (config: Config, db: Database, logger: Logger) 
   const bus = createBus({
     db, transport, catalog: writerCatalog(), logger,
     instanceId: `bench-writer-${process.pid}-${randomBytes(2).toString('hex')}`,
-    concurrency: config.POPCORN_CONCURRENCY,
-    batchSize: config.POPCORN_BATCH_SIZE,
-    limits: { maxBodyBytes: config.POPCORN_MAX_BODY_BYTES },
-    recoverability: { immediateRetries: config.POPCORN_IMMEDIATE_RETRIES, delayedRetries: config.POPCORN_DELAYED_RETRIES_MS, maxDeliveries: 10 },
+    ...busSettingsOf(config),
   })
   try {
     await bus.start(endpoint)

@@ -6,6 +6,7 @@ import { effects, recordEffect, testMigrations } from '../../test/support/effect
 import { eventually } from '../../test/support/eventually.ts'
 import { testLogger } from '../../test/support/logger.ts'
 import { shapes, type World } from '../../test/support/shapes.ts'
+import { BUNDLE_HEADER, defaultBundleLimits } from './bundle.ts'
 import { createBus, type Bus } from './bus.ts'
 import { defineEndpoint } from './endpoint.ts'
 import { firstHeaders } from './envelope.ts'
@@ -22,13 +23,15 @@ const Reserved = defineEvent('test.Reserved', z.object({ key: z.string() }))
 const catalog = new MessageCatalog([Reserve, Reserved])
 const policy = { immediateRetries: 0, delayedRetries: [], maxDeliveries: 5 }
 
-for (const shape of shapes) {
-  describe(`a batch of a partition's messages on ${shape.name}`, () => {
+const sending = [{ name: 'in bundles', bundle: defaultBundleLimits }, { name: 'one by one', bundle: { ...defaultBundleLimits, maxMessages: 1 } }]
+
+for (const shape of shapes) for (const { name, bundle } of sending) {
+  describe(`a batch of a partition's messages on ${shape.name}, sent ${name}`, () => {
     let world: World
     let bus: Bus
     beforeEach(async () => {
       world = await shape.create([testMigrations])
-      bus = createBus({ db: world.db, transport: world.transport, catalog, logger: testLogger, instanceId: randomUUID().slice(0, 8), recoverability: policy })
+      bus = createBus({ db: world.db, transport: world.transport, catalog, logger: testLogger, instanceId: randomUUID().slice(0, 8), recoverability: policy, bundle })
     })
     afterEach(async () => {
       await bus.stop()
@@ -67,6 +70,11 @@ for (const shape of shapes) {
         out.send(Reserve, { showing: 'top-gun', key: 'other-showing', fail: 'none' })
         out.send(Reserve, { showing: 'dune', key: 'last', fail: 'none' })
       })
+      if (world.transport.kind === 'db') {
+        // Sent in bundles, the session's six messages travel as one row; the malformed one was written alone.
+        const rows = (await world.db.query('select 1 from messaging.queue where queue = $1', [partition])).rowCount
+        assert.equal(rows, bundle.maxMessages > 1 ? 2 : 7)
+      }
       await bus.start(reserver)
 
       await eventually(async () => {
@@ -82,6 +90,48 @@ for (const shape of shapes) {
       // Nothing of the failed ones escaped, and each good one was handled in exactly one committed attempt.
       const inbox = (await world.db.query<{ n: number }>(`select count(*)::int as n from messaging.inbox where queue = 'reserver.p0'`)).rows[0]!.n
       assert.equal(inbox, 3)
+    })
+
+    test('a bundle that cannot be opened goes to the error queue whole; a message in a bundle that cannot be read goes alone', async () => {
+      await bus.start(defineEndpoint({
+        name: 'reserver',
+        partitions: 1,
+        handlers: [handleBatch(Reserve, async (items) => {
+          for (const { data, context } of items) await recordEffect(context.tx, 'reserve', data.key)
+        })],
+      }))
+      const partition = partitionQueue('reserver', 0)
+      const message = (key: string, body = JSON.stringify({ showing: 'dune', key })) =>
+        ({ headers: { ...firstHeaders(Reserve.type, 'send', new Date()) }, body })
+      const unreadable = message('torn', '{"showing": "dune", "key":')
+      const bundleOf = (body: string, count: number) => {
+        const messageId = randomUUID()
+        return { destination: { queue: partition }, messageId, message: { headers: { messageId, type: 'popcorn.Bundle', [BUNDLE_HEADER]: count, sentAt: new Date().toISOString() }, body } }
+      }
+      const broken = bundleOf('[{"headers": {}, "body": 3}]', 1)
+      const countedWrong = bundleOf(JSON.stringify([message('counted-wrong')]), 2)
+      await world.db.transaction(async (tx) => {
+        const flush = await world.transport.enqueue(tx, [
+          bundleOf(JSON.stringify([message('before'), unreadable, message('after')]), 3),
+          broken,
+          countedWrong,
+        ])
+        // RabbitMQ publishes after commit; the database queue's flush does nothing.
+        setImmediate(() => void flush())
+      })
+
+      await eventually(async () => {
+        assert.deepEqual((await effects(world.db, 'reserve')).map((e) => e.key).sort(), ['after', 'before'])
+        assert.equal((await bus.errors.list({ limit: 10, offset: 0 })).items.length, 3)
+      }, { timeoutMs: 30_000 })
+      const failed = (await bus.errors.list({ limit: 10, offset: 0 })).items
+      assert.deepEqual(failed.map((f) => `${f.code} ${f.messageId}`).sort(),
+        [broken.messageId, countedWrong.messageId, String(unreadable.headers.messageId)].map((id) => `MALFORMED_ENVELOPE ${id}`).sort())
+      const torn = failed.find((f) => f.messageId === unreadable.headers.messageId)!
+      assert.equal(torn.body, unreadable.body, 'the error queue holds the message that failed, not its bundle')
+      if (world.transport.kind === 'db') {
+        await eventually(async () => assert.equal((await world.db.query('select 1 from messaging.queue where queue = $1', [partition])).rowCount, 0))
+      }
     })
   })
 }

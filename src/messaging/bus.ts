@@ -4,6 +4,7 @@ import { errorQueue } from './failed-messages.ts'
 import type { MessageCatalog } from './message.ts'
 import type { OutgoingLimits } from './outgoing.ts'
 import { batching, type BatchingOptions } from './batching.ts'
+import { bundling, defaultBundleLimits, type BundleLimits } from './bundle.ts'
 import { processBatch } from './pipeline.ts'
 import { defaultRecoverability, type RecoverabilityPolicy } from './recoverability.ts'
 import { MessageSession } from './session.ts'
@@ -26,6 +27,8 @@ export interface BusOptions {
    * queues up to `concurrency` batches at once when messages trickle in. 1 handles every message on its own.
    */
   readonly batchSize?: number
+  /** What one transaction sends to one queue or topic travels as one bundle of at most this much (maxMessages 1: never). */
+  readonly bundle?: BundleLimits
   readonly clock?: () => Date
 }
 
@@ -39,7 +42,8 @@ export const defaultLimits: OutgoingLimits = { maxBodyBytes: 64 * 1024 }
 
 /** The messaging core put together: endpoints consuming, sessions sending, the error queue to inspect. */
 export const createBus = (options: BusOptions) => {
-  const { db, transport, catalog, logger } = options
+  const { db, catalog, logger } = options
+  const transport = bundling(options.transport, options.bundle ?? defaultBundleLimits)
   const clock = options.clock ?? (() => new Date())
   const limits = options.limits ?? defaultLimits
   const policy = options.recoverability ?? defaultRecoverability
@@ -64,7 +68,7 @@ export const createBus = (options: BusOptions) => {
         // Replies to what a partition's handlers send come to the endpoint's own queue, not to the partition.
         let published: Promise<void> = Promise.resolve()
         const publish = (flush: Flush) => void (published = published.then(flush).catch((error: unknown) => endpointLogger.error({ err: error }, 'publishing after commit failed; the outbox sweeper publishes it')))
-        const deps = { db, transport, catalog, endpoint: { name: definition.name, queue: spec.queue, replyTo: queue }, handlers, policy, limits, logger: endpointLogger, clock, publish }
+        const deps = { db, transport, catalog, endpoint: { name: definition.name, queue: spec.queue, replyTo: queue }, handlers, policy, limits, logger: endpointLogger, clock, publish, maxBatch: batchSize }
         // A partition's next batch is taken while the last one commits, so the writer never waits on its queue.
         const inHand = batches.parallel === 1 ? 2 * batchSize : Math.max(batchSize, batches.parallel)
         const consumer = await transport.consume(spec.queue, batching(batches, (deliveries) => processBatch(deps, deliveries)), { concurrency: inHand })

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
-import { readBody, readHeaders, type Headers } from './envelope.ts'
+import { isBundle, openBundle } from './bundle.ts'
+import { readBody, readHeaders, type Headers, type RawMessage } from './envelope.ts'
 import { isPermanent, messageTooLarge, MessagingError, noHandler, invalidMessage } from './errors.ts'
 import { failureOf, recordFailure, type Failure } from './failed-messages.ts'
 import { handlerContext, type BatchItem, type HandlerRegistration } from './handler.ts'
@@ -27,6 +28,8 @@ export interface PipelineDeps {
    * need not wait for the broker's confirms; the consumer publishes its batches' messages in the order they committed.
    */
   readonly publish: (flush: Flush) => void
+  /** Most messages handled in one transaction. */
+  readonly maxBatch: number
 }
 
 interface Readable {
@@ -34,20 +37,57 @@ interface Readable {
   readonly data: unknown
 }
 
+/** One message to handle: a delivery's own, or one of those a bundle carries (then several items share a delivery). */
 interface Item extends Readable {
+  readonly raw: RawMessage
   readonly delivery: Delivery
 }
 
 /** Headers, type, schema, size and a handler: a message that fails any of these can never succeed. */
-const read = (deps: PipelineDeps, delivery: Delivery): Readable => {
-  const headers = readHeaders(delivery.raw)
+const read = (deps: PipelineDeps, raw: RawMessage): Readable => {
+  const headers = readHeaders(raw)
   const definition = deps.catalog.get(headers.type)
-  const bytes = Buffer.byteLength(delivery.raw.body)
+  const bytes = Buffer.byteLength(raw.body)
   if (bytes > deps.limits.maxBodyBytes) throw messageTooLarge(headers.type, bytes, deps.limits.maxBodyBytes)
-  const parsed = definition.schema.safeParse(readBody(delivery.raw))
+  const parsed = definition.schema.safeParse(readBody(raw))
   if (!parsed.success) throw invalidMessage(headers.type, z.prettifyError(parsed.error))
   if (!deps.handlers.has(headers.type)) throw noHandler(headers.type, deps.endpoint.name)
   return { headers, data: parsed.data }
+}
+
+/**
+ * What is still unfinished of each delivery. A bundle is settled with the last of its messages, in whichever
+ * transaction finishes it: until then a crash gives the whole bundle back, and the inbox skips what was handled.
+ */
+class Settlement {
+  private readonly left = new Map<Delivery, number>()
+
+  expect(delivery: Delivery, messages: number) {
+    this.left.set(delivery, messages)
+  }
+
+  /** The deliveries that nothing would be left of once these messages (one per entry) are finished. */
+  finishing(deliveries: readonly Delivery[]): Delivery[] {
+    const counts = new Map<Delivery, number>()
+    for (const delivery of deliveries) counts.set(delivery, (counts.get(delivery) ?? 0) + 1)
+    return [...counts].filter(([delivery, n]) => this.left.get(delivery) === n).map(([delivery]) => delivery)
+  }
+
+  finish(deliveries: readonly Delivery[]) {
+    for (const delivery of deliveries) {
+      const left = (this.left.get(delivery) ?? 1) - 1
+      if (left > 0) this.left.set(delivery, left)
+      else this.left.delete(delivery)
+    }
+  }
+
+  forget(delivery: Delivery) {
+    this.left.delete(delivery)
+  }
+
+  unsettled(): Delivery[] {
+    return [...this.left.keys()]
+  }
 }
 
 /** Runs the handlers of consecutive messages of one type: a batch handler takes them all, any other one by one. */
@@ -61,12 +101,14 @@ const runHandlers = async (registrations: readonly HandlerRegistration[], run: r
 /**
  * One attempt at one or many messages, in one transaction: the inbox records them in one statement (a message
  * handled before is skipped), the handlers run in arrival order, everything they send is written at once and the
- * deliveries are settled — all of it commits, or none of it does.
+ * deliveries they finish are settled — all of it commits, or none of it does.
  */
-const attempt = async (deps: PipelineDeps, items: readonly Item[]) => {
+const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readonly Item[]) => {
   const now = deps.clock()
   const started = performance.now()
   const outs: OutgoingBuffer[] = []
+  const deliveries = items.map((item) => item.delivery)
+  const finishing = settlement.finishing(deliveries)
   const flush = await deps.db.transaction(async (tx) => {
     // Keyed by queue: each web node has its own copy of an event, and each must handle it.
     const fresh = await recordAllHandled(tx, deps.endpoint.queue, items.map((item) => item.headers.messageId))
@@ -88,93 +130,114 @@ const attempt = async (deps: PipelineDeps, items: readonly Item[]) => {
       run.push({ data, context: handlerContext(headers, tx, now, out) })
     }
     await endRun()
-    await deps.transport.completeAllWithin(tx, items.map((item) => item.delivery))
+    await deps.transport.completeAllWithin(tx, finishing)
     return deps.transport.enqueue(tx, outs.flatMap((out) => out.messages))
   })
+  settlement.finish(deliveries)
   deps.publish(flush)
-  for (const item of items) await item.delivery.ack()
+  for (const delivery of finishing) await delivery.ack()
   deps.logger.debug({ queue: deps.endpoint.queue, size: items.length, ms: Math.round(performance.now() - started) }, 'batch handled')
 }
 
-const deadLetter = async (deps: PipelineDeps, delivery: Delivery, failure: Failure) => {
-  deps.logger.error({ queue: deps.endpoint.queue, headers: delivery.raw.headers, code: failure.code, reason: failure.reason }, 'message moved to the error queue')
+/** Records the message as failed; settles its delivery when it was the last unfinished message of it. */
+const deadLetter = async (deps: PipelineDeps, settlement: Settlement, delivery: Delivery, raw: RawMessage, failure: Failure) => {
+  deps.logger.error({ queue: deps.endpoint.queue, headers: raw.headers, code: failure.code, reason: failure.reason }, 'message moved to the error queue')
+  const finishing = settlement.finishing([delivery]).length > 0
   await deps.db.transaction(async (tx) => {
-    await recordFailure(tx, deps.endpoint.queue, delivery.raw, failure)
-    await delivery.completeWithin(tx)
+    await recordFailure(tx, deps.endpoint.queue, raw, failure)
+    if (finishing) await delivery.completeWithin(tx)
   })
-  await delivery.ack()
+  settlement.finish([delivery])
+  if (finishing) await delivery.ack()
 }
 
 /** Hands the message back to this endpoint's queue, not before the back-off of the next round. */
-const deferRetry = async (deps: PipelineDeps, delivery: Delivery, headers: Headers, round: number, delayMs: number) => {
+const deferRetry = async (deps: PipelineDeps, settlement: Settlement, item: Item, round: number, delayMs: number) => {
   const deliverAt = new Date(deps.clock().getTime() + delayMs)
+  const finishing = settlement.finishing([item.delivery]).length > 0
   const flush = await deps.db.transaction(async (tx) => {
-    await delivery.completeWithin(tx)
+    if (finishing) await item.delivery.completeWithin(tx)
     return deps.transport.enqueue(tx, [{
       destination: { queue: deps.endpoint.queue },
-      messageId: headers.messageId,
-      message: { headers: { ...delivery.raw.headers, delayedRetries: round + 1 }, body: delivery.raw.body },
+      messageId: item.headers.messageId,
+      message: { headers: { ...item.raw.headers, delayedRetries: round + 1 }, body: item.raw.body },
       deliverAt,
     }])
   })
+  settlement.finish([item.delivery])
   await flush()
-  await delivery.ack()
+  if (finishing) await item.delivery.ack()
 }
 
-/** A message that can never succeed, or has been delivered too often, goes to the error queue; else it is readable. */
-const admit = async (deps: PipelineDeps, delivery: Delivery): Promise<Item | undefined> => {
-  let readable: Readable
-  try {
-    readable = read(deps, delivery)
-  } catch (error) {
-    await deadLetter(deps, delivery, failureOf(error, 0))
-    return undefined
+/**
+ * The messages of a delivery that can be handled: one, or those its bundle carries. A message that can never succeed,
+ * or has been delivered too often, goes to the error queue; a bundle that cannot be opened goes there whole.
+ */
+const admit = async (deps: PipelineDeps, settlement: Settlement, delivery: Delivery): Promise<Item[]> => {
+  let raws: RawMessage[] = [delivery.raw]
+  if (isBundle(delivery.raw)) {
+    try {
+      raws = openBundle(delivery.raw)
+    } catch (error) {
+      settlement.expect(delivery, 1)
+      await deadLetter(deps, settlement, delivery, delivery.raw, failureOf(error, 0))
+      return []
+    }
   }
-  if (delivery.deliveryCount > deps.policy.maxDeliveries) {
-    const round = readable.headers.delayedRetries ?? 0
+  settlement.expect(delivery, raws.length)
+  const items: Item[] = []
+  for (const raw of raws) {
+    try {
+      items.push({ ...read(deps, raw), raw, delivery })
+    } catch (error) {
+      await deadLetter(deps, settlement, delivery, raw, failureOf(error, 0))
+    }
+  }
+  if (delivery.deliveryCount <= deps.policy.maxDeliveries) return items
+  for (const item of items) {
+    const round = item.headers.delayedRetries ?? 0
     const error = new MessagingError('TOO_MANY_DELIVERIES', `delivered ${delivery.deliveryCount} times without being settled: a crash loop?`)
-    await deadLetter(deps, delivery, failureOf(error, round * (1 + deps.policy.immediateRetries)))
-    return undefined
+    await deadLetter(deps, settlement, delivery, item.raw, failureOf(error, round * (1 + deps.policy.immediateRetries)))
   }
-  return { ...readable, delivery }
+  return []
 }
 
 /** Immediate retries, then delayed retries with back-off, then the error queue. */
-const processAlone = async (deps: PipelineDeps, item: Item): Promise<void> => {
+const processAlone = async (deps: PipelineDeps, settlement: Settlement, item: Item): Promise<void> => {
   const round = item.headers.delayedRetries ?? 0
   const attemptsBefore = round * (1 + deps.policy.immediateRetries)
   let lastError: unknown
   for (let attempted = 1; attempted <= 1 + deps.policy.immediateRetries; attempted++) {
     try {
-      return await attempt(deps, [item])
+      return await attempt(deps, settlement, [item])
     } catch (error) {
       lastError = error
-      if (isPermanent(error)) return deadLetter(deps, item.delivery, failureOf(error, attemptsBefore + attempted))
+      if (isPermanent(error)) return deadLetter(deps, settlement, item.delivery, item.raw, failureOf(error, attemptsBefore + attempted))
       deps.logger.warn({ messageId: item.headers.messageId, type: item.headers.type, attempt: attempted, round, err: error }, 'handler failed; retrying')
     }
   }
   const delayMs = deps.policy.delayedRetries[round]
   if (delayMs === undefined) {
-    return deadLetter(deps, item.delivery, failureOf(lastError, attemptsBefore + 1 + deps.policy.immediateRetries))
+    return deadLetter(deps, settlement, item.delivery, item.raw, failureOf(lastError, attemptsBefore + 1 + deps.policy.immediateRetries))
   }
-  return deferRetry(deps, item.delivery, item.headers, round, delayMs)
+  return deferRetry(deps, settlement, item, round, delayMs)
 }
 
 /**
  * A batch that fails is split in halves, each tried on its own, down to single messages, which take the usual
  * retries and error queue: one bad message never poisons its neighbours, and every other message commits once.
  */
-const processItems = async (deps: PipelineDeps, items: readonly Item[]): Promise<void> => {
+const processItems = async (deps: PipelineDeps, settlement: Settlement, items: readonly Item[]): Promise<void> => {
   if (items.length === 0) return
-  if (items.length === 1) return processAlone(deps, items[0]!)
+  if (items.length === 1) return processAlone(deps, settlement, items[0]!)
   try {
-    return await attempt(deps, items)
+    return await attempt(deps, settlement, items)
   } catch (error) {
     deps.logger.warn({ queue: deps.endpoint.queue, size: items.length, err: error }, 'a batch failed; splitting it to find the message at fault')
   }
   const half = Math.ceil(items.length / 2)
-  await processItems(deps, items.slice(0, half))
-  await processItems(deps, items.slice(half))
+  await processItems(deps, settlement, items.slice(0, half))
+  await processItems(deps, settlement, items.slice(half))
 }
 
 /** Could not even record the outcome (the database is gone?): give the messages back for another try. */
@@ -183,12 +246,24 @@ const releaseAll = async (deps: PipelineDeps, deliveries: readonly Delivery[], e
   await Promise.all(deliveries.map((delivery) => delivery.release().catch(() => {})))
 }
 
-/** Handles deliveries in arrival order, as few transactions as their handlers allow. Never rejects. */
+/**
+ * Handles deliveries in arrival order, as few transactions as their handlers allow and at most `maxBatch` messages
+ * in each (bundles make many messages of few deliveries). Never rejects.
+ */
 export const processBatch = async (deps: PipelineDeps, deliveries: readonly Delivery[]): Promise<void> => {
+  const settlement = new Settlement()
   const items: Item[] = []
   for (const delivery of deliveries) {
-    const item = await admit(deps, delivery).catch(async (error: unknown) => void (await releaseAll(deps, [delivery], error)))
-    if (item) items.push(item)
+    const admitted = await admit(deps, settlement, delivery).catch(async (error: unknown) => {
+      settlement.forget(delivery)
+      await releaseAll(deps, [delivery], error)
+      return []
+    })
+    items.push(...admitted)
   }
-  await processItems(deps, items).catch((error: unknown) => releaseAll(deps, items.map((item) => item.delivery), error))
+  try {
+    for (let from = 0; from < items.length; from += deps.maxBatch) await processItems(deps, settlement, items.slice(from, from + deps.maxBatch))
+  } catch (error) {
+    await releaseAll(deps, settlement.unsettled(), error)
+  }
 }

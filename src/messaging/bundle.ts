@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import type { RawMessage } from './envelope.ts'
+import { malformedEnvelope } from './errors.ts'
+import type { Destination, Outgoing, Transport } from './transport.ts'
+
+/**
+ * Bundles: the messages one transaction sends to the same queue or topic travel as one physical message (one row of
+ * the database queue, one outbox row and one AMQP message on RabbitMQ), which the receiving pipeline opens into the
+ * messages it carries. Each keeps its own id, so the inbox, retries and the error queue treat it as before; only the
+ * transport's work is shared: a writer's hundred replies to one web node cost one row, not a hundred inserts and
+ * deletes, and a web node's hundred orders for one showing one publish and one confirm.
+ */
+export interface BundleLimits {
+  /** Most messages one bundle carries; 1 sends every message on its own. */
+  readonly maxMessages: number
+  /** Largest bundle body, in bytes of JSON; a message larger than this travels alone. */
+  readonly maxBytes: number
+}
+
+export const defaultBundleLimits: BundleLimits = { maxMessages: 256, maxBytes: 1024 * 1024 }
+
+/**
+ * The most a receiver opens, whatever its own sending limits: a sender configured larger than a receiver must not
+ * have its bundles refused. Configuration keeps every sender within it.
+ */
+export const bundleCeiling: BundleLimits = { maxMessages: 5_000, maxBytes: 16 * 1024 * 1024 }
+
+/** The header that marks a bundle, with the number of messages it carries. */
+export const BUNDLE_HEADER = 'bundle'
+const BUNDLE_TYPE = 'popcorn.Bundle'
+
+const keyOf = (destination: Destination) => ('queue' in destination ? `q:${destination.queue}` : `t:${destination.topic}`)
+/** A message's share of a bundle's body: its headers and its body, as text, and the comma between. */
+const bytesOf = (message: RawMessage) => Buffer.byteLength(message.body) + JSON.stringify(message.headers).length + 32
+
+const toBundle = (destination: Destination, messages: readonly Outgoing[]): Outgoing => {
+  if (messages.length === 1) return messages[0]!
+  const messageId = randomUUID()
+  return {
+    destination,
+    messageId,
+    message: {
+      headers: { messageId, type: BUNDLE_TYPE, [BUNDLE_HEADER]: messages.length, sentAt: messages[0]!.message.headers.sentAt },
+      body: JSON.stringify(messages.map((m) => m.message)),
+    },
+  }
+}
+
+/**
+ * Puts the messages for one destination into bundles, each where its first message was, keeping every destination's
+ * order. A delayed message (a retry, a saga's timeout) travels alone: it is due at its own time.
+ */
+export const bundleMessages = (messages: readonly Outgoing[], limits: BundleLimits): Outgoing[] => {
+  if (limits.maxMessages <= 1 || messages.length <= 1) return [...messages]
+  const slots: (Outgoing | Outgoing[])[] = []
+  const open = new Map<string, { group: Outgoing[]; bytes: number }>()
+  for (const message of messages) {
+    if (message.deliverAt) {
+      slots.push(message)
+      continue
+    }
+    const key = keyOf(message.destination)
+    const bytes = bytesOf(message.message)
+    let current = open.get(key)
+    if (!current || current.group.length >= limits.maxMessages || current.bytes + bytes > limits.maxBytes) {
+      current = { group: [], bytes: 0 }
+      open.set(key, current)
+      slots.push(current.group)
+    }
+    current.group.push(message)
+    current.bytes += bytes
+  }
+  return slots.map((slot) => (Array.isArray(slot) ? toBundle(slot[0]!.destination, slot) : slot))
+}
+
+/** The transport, sending what each transaction sends in bundles. Everything else passes through. */
+export const bundling = (transport: Transport, limits: BundleLimits): Transport => ({
+  kind: transport.kind,
+  declare: (spec) => transport.declare(spec),
+  enqueue: (tx, messages) => transport.enqueue(tx, bundleMessages(messages, limits)),
+  completeAllWithin: (tx, deliveries) => transport.completeAllWithin(tx, deliveries),
+  consume: (queue, onDelivery, options) => transport.consume(queue, onDelivery, options),
+  remove: (spec) => transport.remove(spec),
+  close: () => transport.close(),
+})
+
+export const isBundle = (raw: RawMessage) => raw.headers[BUNDLE_HEADER] !== undefined
+
+const bundleBody = z.array(z.object({ headers: z.record(z.string(), z.unknown()), body: z.string() }).strict()).min(1)
+
+/** The messages a bundle carries, in order; a bundle that cannot be read as one is refused whole. */
+export const openBundle = (raw: RawMessage, limits: BundleLimits = bundleCeiling): RawMessage[] => {
+  const bytes = Buffer.byteLength(raw.body)
+  if (bytes > limits.maxBytes) throw malformedEnvelope(`a bundle of ${bytes} bytes, more than the ${limits.maxBytes} allowed`)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw.body)
+  } catch {
+    throw malformedEnvelope('the bundle is not JSON')
+  }
+  const messages = bundleBody.safeParse(parsed)
+  if (!messages.success) throw malformedEnvelope(`the bundle is not a list of messages: ${z.prettifyError(messages.error)}`)
+  if (messages.data.length > limits.maxMessages) throw malformedEnvelope(`a bundle of ${messages.data.length} messages, more than the ${limits.maxMessages} allowed`)
+  if (Number(raw.headers[BUNDLE_HEADER]) !== messages.data.length) throw malformedEnvelope(`the bundle says it carries ${String(raw.headers[BUNDLE_HEADER])} messages and carries ${messages.data.length}`)
+  return messages.data
+}
