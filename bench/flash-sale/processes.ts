@@ -21,7 +21,9 @@ const levelNames: Record<number, string> = { 40: 'warn', 50: 'error', 60: 'fatal
 
 /** Runs a TypeScript entry point as its own Node process (through tsx), the way a person or a supervisor would. */
 export const startNodeProcess = (name: string, entry: string, args: readonly string[], env: Record<string, string>, ready = /serving http/): NodeProcess => {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  // POPCORN_BENCH_PROFILE_DIR: each process the bench starts writes a CPU profile there when it exits (node --cpu-prof).
+  const profile = process.env.POPCORN_BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.POPCORN_BENCH_PROFILE_DIR}`] : []
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const remember = (text: string) => (output = (output + text).slice(-keep))
   child.stderr!.on('data', (chunk: Buffer) => remember(chunk.toString()))

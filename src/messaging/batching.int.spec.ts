@@ -92,6 +92,22 @@ for (const shape of shapes) for (const { name, bundle } of sending) {
       assert.equal(inbox, 3)
     })
 
+    test('an endpoint without an inbox (its handlers keep nothing in the database) writes no inbox row; a duplicate in one batch is handled once, a later one again', async () => {
+      const seen: string[] = []
+      const shows = defineEndpoint({ name: 'shows', perInstance: true, inbox: false, handlers: [handle(Reserved, (m) => void seen.push(m.key))] })
+      const running = await bus.start(shows)
+      const twice = randomUUID()
+      await bus.session('web').transaction(async (_tx, out) => {
+        out.publish(Reserved, { key: 'once' }, { messageId: twice })
+        out.publish(Reserved, { key: 'once' }, { messageId: twice })
+        out.publish(Reserved, { key: 'other' })
+      })
+      await eventually(async () => assert.deepEqual([...seen].sort(), ['once', 'other']), { timeoutMs: 30_000 })
+      await bus.session('web').publish(Reserved, { key: 'once' }, { messageId: twice })
+      await eventually(async () => assert.deepEqual([...seen].sort(), ['once', 'once', 'other']), { timeoutMs: 30_000 })
+      assert.equal((await world.db.query('select 1 from messaging.inbox where queue = $1', [running.queue])).rowCount, 0)
+    })
+
     test('a bundle that cannot be opened goes to the error queue whole; a message in a bundle that cannot be read goes alone', async () => {
       await bus.start(defineEndpoint({
         name: 'reserver',

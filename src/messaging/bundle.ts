@@ -31,18 +31,23 @@ export const BUNDLE_HEADER = 'bundle'
 const BUNDLE_TYPE = 'popcorn.Bundle'
 
 const keyOf = (destination: Destination) => ('queue' in destination ? `q:${destination.queue}` : `t:${destination.topic}`)
-/** A message's share of a bundle's body: its headers and its body, as text, and the comma between. */
-const bytesOf = (message: RawMessage) => Buffer.byteLength(message.body) + JSON.stringify(message.headers).length + 32
 
-const toBundle = (destination: Destination, messages: readonly Outgoing[]): Outgoing => {
+/** Messages for one destination, each already as its text in the bundle's body. */
+interface Group {
+  readonly messages: Outgoing[]
+  readonly texts: string[]
+  bytes: number
+}
+
+const toBundle = ({ messages, texts }: Group): Outgoing => {
   if (messages.length === 1) return messages[0]!
   const messageId = randomUUID()
   return {
-    destination,
+    destination: messages[0]!.destination,
     messageId,
     message: {
       headers: { messageId, type: BUNDLE_TYPE, [BUNDLE_HEADER]: messages.length, sentAt: messages[0]!.message.headers.sentAt },
-      body: JSON.stringify(messages.map((m) => m.message)),
+      body: `[${texts.join(',')}]`,
     },
   }
 }
@@ -53,25 +58,28 @@ const toBundle = (destination: Destination, messages: readonly Outgoing[]): Outg
  */
 export const bundleMessages = (messages: readonly Outgoing[], limits: BundleLimits): Outgoing[] => {
   if (limits.maxMessages <= 1 || messages.length <= 1) return [...messages]
-  const slots: (Outgoing | Outgoing[])[] = []
-  const open = new Map<string, { group: Outgoing[]; bytes: number }>()
+  const slots: (Outgoing | Group)[] = []
+  const open = new Map<string, Group>()
   for (const message of messages) {
     if (message.deliverAt) {
       slots.push(message)
       continue
     }
     const key = keyOf(message.destination)
-    const bytes = bytesOf(message.message)
-    let current = open.get(key)
-    if (!current || current.group.length >= limits.maxMessages || current.bytes + bytes > limits.maxBytes) {
-      current = { group: [], bytes: 0 }
-      open.set(key, current)
-      slots.push(current.group)
+    const text = JSON.stringify(message.message)
+    // Characters, not bytes: the limit is a bound on memory and frames, and a character is at most three bytes of it.
+    const bytes = text.length + 1
+    let group = open.get(key)
+    if (!group || group.messages.length >= limits.maxMessages || group.bytes + bytes > limits.maxBytes) {
+      group = { messages: [], texts: [], bytes: 2 }
+      open.set(key, group)
+      slots.push(group)
     }
-    current.group.push(message)
-    current.bytes += bytes
+    group.messages.push(message)
+    group.texts.push(text)
+    group.bytes += bytes
   }
-  return slots.map((slot) => (Array.isArray(slot) ? toBundle(slot[0]!.destination, slot) : slot))
+  return slots.map((slot) => ('texts' in slot ? toBundle(slot) : slot))
 }
 
 /** The transport, sending what each transaction sends in bundles. Everything else passes through. */

@@ -19,6 +19,12 @@ export interface EndpointDefinition {
    * interleave also write with an expected version: this is the mechanism, the expected version the safety net.
    */
   readonly partitions?: number
+  /**
+   * False for an endpoint whose handlers keep no state in the database (a web node's: they push to browsers): handling
+   * a message twice then changes nothing worth guarding, so no inbox row is written per message. Duplicates within a
+   * batch are still dropped. Default true.
+   */
+  readonly inbox?: boolean
 }
 
 export const defineEndpoint = (definition: EndpointDefinition): EndpointDefinition => definition

@@ -30,6 +30,8 @@ export interface PipelineDeps {
   readonly publish: (flush: Flush) => void
   /** Most messages handled in one transaction. */
   readonly maxBatch: number
+  /** False: the handlers keep no state in the database, and no inbox row is written (see EndpointDefinition). */
+  readonly inbox: boolean
 }
 
 interface Readable {
@@ -111,7 +113,8 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
   const finishing = settlement.finishing(deliveries)
   const flush = await deps.db.transaction(async (tx) => {
     // Keyed by queue: each web node has its own copy of an event, and each must handle it.
-    const fresh = await recordAllHandled(tx, deps.endpoint.queue, items.map((item) => item.headers.messageId))
+    const ids = items.map((item) => item.headers.messageId)
+    const fresh = deps.inbox ? await recordAllHandled(tx, deps.endpoint.queue, ids) : new Set(ids.map((id) => id.toLowerCase()))
     let run: BatchItem[] = []
     let runType = ''
     const endRun = async () => {

@@ -13,7 +13,7 @@ export interface Origin {
 
 export interface SessionOutbox {
   send<D extends MessageDefinition>(definition: D, data: DataOf<D>, options?: SendOptions): Headers
-  publish<D extends MessageDefinition>(definition: D, data: DataOf<D>): Headers
+  publish<D extends MessageDefinition>(definition: D, data: DataOf<D>, options?: SendOptions): Headers
 }
 
 export type SessionWork<T> = (tx: Sql, out: SessionOutbox) => Promise<T>
@@ -55,8 +55,8 @@ export class MessageSession {
     return this.transaction(async (_, out) => out.send(definition, data, options), options)
   }
 
-  publish<D extends MessageDefinition>(definition: D, data: DataOf<D>, options: Origin = {}): Promise<Headers> {
-    return this.transaction(async (_, out) => out.publish(definition, data), options)
+  publish<D extends MessageDefinition>(definition: D, data: DataOf<D>, options: SendOptions & Origin = {}): Promise<Headers> {
+    return this.transaction(async (_, out) => out.publish(definition, data, options), options)
   }
 
   /** State and messages in one transaction of their own: both commit, or neither. */
@@ -96,5 +96,5 @@ export class MessageSession {
 
 const outboxOf = (buffer: OutgoingBuffer): SessionOutbox => ({
   send: (definition, data, options) => buffer.add(definition, data, 'send', options),
-  publish: (definition, data) => buffer.add(definition, data, 'publish'),
+  publish: (definition, data, options) => buffer.add(definition, data, 'publish', options),
 })
