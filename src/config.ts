@@ -44,6 +44,10 @@ const schema = z.object({
   POPCORN_WAITING_ROOM_ADMISSION_MINUTES: number(1, 24 * 60).default(10),
   /** People per second the workers are assumed to take at least: an idle system does not queue a lone visitor. */
   POPCORN_WAITING_ROOM_MIN_CAPACITY: number(1, 1_000_000).default(20),
+  /** The room's outflow is cut while the orders it let through wait longer than this for their writer (90th percentile). */
+  POPCORN_WAITING_ROOM_TARGET_WAIT_MS: number(10, 60_000).default(500),
+  /** Once the writers have fallen behind, the room's outflow probes upward by this many people per second, each second. */
+  POPCORN_WAITING_ROOM_PROBE_PER_SECOND: number(1, 1_000_000).default(50),
   /** How often each web node moves its waiting rooms on and tells the people watching. */
   POPCORN_WAITING_ROOM_TICK_MS: number(50, 10_000).default(1_000),
 })

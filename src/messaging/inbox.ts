@@ -1,15 +1,21 @@
 import type { Sql } from './sql.ts'
 
+/** A message as the inbox records it: its id, and when it was sent (its `sentAt` header), for the wait it had. */
+export interface Handled {
+  readonly messageId: string
+  readonly sentAt?: string
+}
+
 /**
- * Records a batch of message ids in one statement; returns those not handled before (lower-case), each once. A
- * duplicate within the batch, or of an earlier one, is not among them.
+ * Records a batch of messages in one statement; returns the ids of those not handled before (lower-case), each
+ * once. A duplicate within the batch, or of an earlier one, is not among them.
  */
-export const recordAllHandled = async (tx: Sql, queue: string, messageIds: readonly string[]): Promise<Set<string>> => {
-  const ids = [...new Set(messageIds.map((id) => id.toLowerCase()))]
+export const recordAllHandled = async (tx: Sql, queue: string, messages: readonly Handled[]): Promise<Set<string>> => {
+  const byId = new Map(messages.map((m) => [m.messageId.toLowerCase(), m.sentAt ?? null]))
   const { rows } = await tx.query<{ id: string }>(
-    `insert into messaging.inbox (queue, message_id) select $1, id from unnest($2::uuid[]) as id
+    `insert into messaging.inbox (queue, message_id, sent_at) select $1, m.id, m.sent_at from unnest($2::uuid[], $3::timestamptz[]) as m(id, sent_at)
      on conflict do nothing returning message_id::text as id`,
-    [queue, ids],
+    [queue, [...byId.keys()], [...byId.values()]],
   )
   return new Set(rows.map((row) => row.id))
 }
@@ -19,7 +25,7 @@ export const recordAllHandled = async (tx: Sql, queue: string, messageIds: reado
  * PostgreSQL a concurrent duplicate waits here for the first to commit, then sees the conflict.
  */
 export const recordHandled = async (tx: Sql, queue: string, messageId: string): Promise<boolean> =>
-  (await recordAllHandled(tx, queue, [messageId])).size === 1
+  (await recordAllHandled(tx, queue, [{ messageId }])).size === 1
 
 /** Forgets handled ids older than the longest time a duplicate can still arrive. */
 export const pruneInbox = async (sql: Sql, olderThanHours: number): Promise<number> =>

@@ -113,8 +113,9 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
   const finishing = settlement.finishing(deliveries)
   const flush = await deps.db.transaction(async (tx) => {
     // Keyed by queue: each web node has its own copy of an event, and each must handle it.
-    const ids = items.map((item) => item.headers.messageId)
-    const fresh = deps.inbox ? await recordAllHandled(tx, deps.endpoint.queue, ids) : new Set(ids.map((id) => id.toLowerCase()))
+    const fresh = deps.inbox
+      ? await recordAllHandled(tx, deps.endpoint.queue, items.map(({ headers }) => ({ messageId: headers.messageId, sentAt: headers.sentAt })))
+      : new Set(items.map(({ headers }) => headers.messageId.toLowerCase()))
     let run: BatchItem[] = []
     let runType = ''
     const endRun = async () => {

@@ -21,3 +21,20 @@ export const handledPerSecond = async (sql: Sql, queuePrefix: string, seconds: n
   for (const { ago, handled } of rows) if (ago >= 1 && ago <= seconds) counts[seconds - ago] = handled
   return counts
 }
+
+/**
+ * How long the messages the queues with `queuePrefix` handled in the last whole second had waited, from being sent
+ * to being handled: the 90th percentile, in milliseconds; null when they handled none. A writer that keeps up hands
+ * its messages over within a batch or two; one that falls behind makes them wait longer every second.
+ */
+export const waitedLastSecond = async (sql: Sql, queuePrefix: string): Promise<number | null> => {
+  const { rows } = await sql.query<{ ms: number | null }>(
+    `with now as (select date_trunc('second', now()) as second)
+     select (percentile_cont(0.9) within group (order by extract(epoch from (handled_at - sent_at)) * 1000))::float8 as ms
+     from messaging.inbox, now
+     where handled_at >= now.second - interval '1 second' and handled_at < now.second and starts_with(queue, $1) and sent_at is not null`,
+    [queuePrefix],
+  )
+  const ms = rows[0]?.ms
+  return ms === null || ms === undefined ? null : Math.max(0, Number(ms))
+}

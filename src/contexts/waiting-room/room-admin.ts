@@ -60,7 +60,7 @@ export const setRoom = async (deps: RoomDeps, showtimeId: string, change: { mode
     const now = deps.clock()
     const room = (await roomWithLast(deps.db, showtimeId))!
     const capacity = await capacityNow(deps, now)
-    const after = applyMode(room, { mode: change.mode, fixedRate: change.fixedRate === undefined ? room.fixedRate : change.fixedRate }, { lastNumber: room.lastNumber, capacity }, now, deps.settings)
+    const after = applyMode(room, { mode: change.mode, fixedRate: change.fixedRate === undefined ? room.fixedRate : change.fixedRate }, { lastNumber: room.lastNumber, capacity, waitedMs: null }, now, deps.settings)
     if (await saveRoom(deps.db, room, after, now)) return overviewOf({ ...room, ...after }, showtime, capacity)
   }
   throw new HttpError('CONFLICT', 'the room kept changing under this change; try again')

@@ -16,6 +16,11 @@ export interface Room {
   readonly active: boolean
   /** The outflow in people per second, as of the last tick. */
   readonly rate: number
+  /**
+   * Where the outflow stops doubling and grows by steps instead: the rate it was cut to when the writers last fell
+   * behind. Null until they do, after switching on (the outflow then doubles each second while people wait).
+   */
+  readonly rateCeiling: number | null
   readonly admittedThrough: number
   /** The part of a person the outflow has earned and not yet let through (0 ≤ credit < 1 while people wait). */
   readonly credit: number
@@ -48,6 +53,14 @@ export interface RoomSettings {
   readonly arrivalWindowMs: number
   /** How quickly the arrival rate follows a change (the time constant of its moving average). */
   readonly arrivalsSmoothingMs: number
+  /** The outflow, never below this many people per second. */
+  readonly floor: number
+  /** The longest the writers' orders may wait for their writer (90th percentile) before the outflow is cut. */
+  readonly targetWaitMs: number
+  /** Above its ceiling, the outflow grows by this many people per second, each second that people wait. */
+  readonly increasePerSecond: number
+  /** While the writers' orders wait too long, the outflow is multiplied by this each second (0 < it < 1). */
+  readonly decreasePerSecond: number
 }
 
 export interface PlaceStatus {
@@ -94,15 +107,38 @@ export const statusOf = (room: Room, place: Place, settings: Pick<RoomSettings, 
 export interface Measures {
   /** The highest place number given out so far. */
   readonly lastNumber: number
-  /** What the workers take, in people per second (the remembered estimate, never below its floor). */
+  /** What the workers take, in people per second (the remembered estimate, never below its floor): where an outflow starts. */
   readonly capacity: number
+  /** How long the orders the writers decided in the last second had waited for them (90th percentile); null: none decided. */
+  readonly waitedMs: number | null
+}
+
+/**
+ * The outflow for the next stretch, probing for what the writers really take (AIMD, as TCP probes a path): cut by
+ * `decreasePerSecond` while their orders wait longer than the target, which becomes the ceiling; below the ceiling
+ * (none yet: just switched on) doubled each second, above it raised by `increasePerSecond` each second — only
+ * while people wait, since an outflow nobody uses proves nothing.
+ */
+export const probedOutflow = (room: Room, waitedMs: number | null, peopleWait: boolean, elapsedMs: number, settings: RoomSettings): Pick<Room, 'rate' | 'rateCeiling'> => {
+  const seconds = Math.min(elapsedMs, settings.maxAdvanceMs) / 1000
+  if (waitedMs !== null && waitedMs > settings.targetWaitMs) {
+    const rate = Math.max(settings.floor, room.rate * settings.decreasePerSecond ** seconds)
+    return { rate, rateCeiling: rate }
+  }
+  if (!peopleWait || seconds === 0) return { rate: room.rate, rateCeiling: room.rateCeiling }
+  const ceiling = room.rateCeiling ?? Number.POSITIVE_INFINITY
+  const rate = room.rate < ceiling
+    ? Math.min(ceiling, Math.max(room.rate * 2 ** seconds, room.rate + settings.increasePerSecond * seconds))
+    : room.rate + settings.increasePerSecond * seconds
+  return { rate: Math.max(settings.floor, rate), rateCeiling: room.rateCeiling }
 }
 
 const sameMoment = (a: Date | null, b: Date | null) => (a === null ? b === null : b !== null && a.getTime() === b.getTime())
 
 /** The state a room should be in after its settings are in force: nothing changed but the switch and the rate. */
 const switched = (room: Room, measures: Measures, now: Date, settings: RoomSettings): Room => {
-  const rate = room.fixedRate ?? measures.capacity
+  // Switched on, an outflow starts from what the writers were measured to take; while on, it probes from there.
+  const startRate = room.fixedRate ?? measures.capacity
   const shouldBeActive =
     room.mode === 'on' ? true
     : room.mode === 'off' ? false
@@ -110,9 +146,9 @@ const switched = (room: Room, measures: Measures, now: Date, settings: RoomSetti
     : room.arrivalsPerSecond > measures.capacity
   // Switching on or off, everyone numbered so far was let in (or is let in now): the queue starts behind them.
   // An inactive room keeps its last rate: the estimate moves every tick, and an idle room is not rewritten for it.
-  if (!shouldBeActive) return { ...room, active: false, admittedThrough: Math.max(room.admittedThrough, measures.lastNumber), credit: 0, calmSince: null }
-  if (!room.active) return { ...room, rate, active: true, admittedThrough: Math.max(room.admittedThrough, measures.lastNumber), credit: 0, calmSince: null }
-  return { ...room, rate }
+  if (!shouldBeActive) return { ...room, active: false, admittedThrough: Math.max(room.admittedThrough, measures.lastNumber), credit: 0, calmSince: null, rateCeiling: null }
+  if (!room.active) return { ...room, rate: startRate, rateCeiling: null, active: true, admittedThrough: Math.max(room.admittedThrough, measures.lastNumber), credit: 0, calmSince: null }
+  return { ...room, rate: room.fixedRate ?? room.rate }
 }
 
 /**
@@ -130,12 +166,13 @@ export const tickRoom = (room: Room, measures: Measures, now: Date, settings: Ro
 
   let next = measured
   if (room.active) {
-    const rate = room.fixedRate ?? measures.capacity
+    const rate = room.fixedRate ?? room.rate
     const credit = room.credit + (rate * Math.min(elapsedMs, settings.maxAdvanceMs)) / 1000
     const through = Math.min(measures.lastNumber, room.admittedThrough + Math.floor(credit))
     // Credit is not saved up while nobody waits: the next crowd would burst through on it.
     const drained = through >= measures.lastNumber
     next = { ...next, admittedThrough: Math.max(room.admittedThrough, through), credit: drained ? 0 : credit - Math.floor(credit) }
+    if (room.fixedRate === null) next = { ...next, ...probedOutflow(room, measures.waitedMs, !drained, elapsedMs, settings) }
     if (room.mode === 'auto') {
       const calm = drained && next.arrivalsPerSecond < measures.capacity
       next = { ...next, calmSince: calm ? (room.calmSince ?? now) : null }
@@ -155,6 +192,7 @@ export const tickChanged = (before: Room, after: Room) =>
   before.numberAtTick !== after.numberAtTick ||
   before.arrivalsPerSecond !== after.arrivalsPerSecond ||
   before.rate !== after.rate ||
+  before.rateCeiling !== after.rateCeiling ||
   !sameMoment(before.calmSince, after.calmSince)
 
 /** People waiting: numbers given out beyond the watermark (a number lost to a failed join is counted until passed). */

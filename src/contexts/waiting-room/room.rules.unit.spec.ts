@@ -4,10 +4,13 @@ import { applyMode, statusOf, tickChanged, tickRoom, turnHasPassed, waitingIn, t
 
 const t0 = new Date('2026-05-01T09:00:00.000Z')
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000)
-const settings: RoomSettings = { admissionMs: 600_000, calmMs: 30_000, maxAdvanceMs: 5_000, arrivalWindowMs: 2_000, arrivalsSmoothingMs: 2_000 }
+const settings: RoomSettings = {
+  admissionMs: 600_000, calmMs: 30_000, maxAdvanceMs: 5_000, arrivalWindowMs: 2_000, arrivalsSmoothingMs: 2_000,
+  floor: 5, targetWaitMs: 500, increasePerSecond: 10, decreasePerSecond: 0.5,
+}
 
 const room = (overrides: Partial<Room> = {}): Room => ({
-  showtimeId: 'dune-breda-1', mode: 'auto', fixedRate: null, active: false, rate: 0, admittedThrough: 0, credit: 0,
+  showtimeId: 'dune-breda-1', mode: 'auto', fixedRate: null, active: false, rate: 0, rateCeiling: null, admittedThrough: 0, credit: 0,
   numberAtTick: 0, arrivalsPerSecond: 0, calmSince: null, tickedAt: t0, ...overrides,
 })
 const place = (number: number, overrides: Partial<Place> = {}): Place => ({
@@ -67,107 +70,134 @@ describe('a place\'s status', () => {
 describe('letting people through', () => {
   test('the watermark moves by elapsed time × rate, from the stored tick time', () => {
     given(room({ active: true, mode: 'on', fixedRate: 3 }))
-      .when([2, { lastNumber: 100, capacity: 50 }])
+      .when([2, { lastNumber: 100, capacity: 50, waitedMs: null }])
       .then({ admittedThrough: 6, credit: 0, tickedAt: at(2) })
   })
 
   test('fractions of a person carry over to the next tick', () => {
     given(room({ active: true, mode: 'on', fixedRate: 0.4, numberAtTick: 100 }))
-      .when([1, { lastNumber: 100, capacity: 50 }], [2, { lastNumber: 100, capacity: 50 }], [3, { lastNumber: 100, capacity: 50 }])
+      .when([1, { lastNumber: 100, capacity: 50, waitedMs: null }], [2, { lastNumber: 100, capacity: 50, waitedMs: null }], [3, { lastNumber: 100, capacity: 50, waitedMs: null }])
       .then({ admittedThrough: 1 })
   })
 
   test('two web nodes ticking the same moment let the same people through, not twice as many', () => {
     const state = room({ active: true, mode: 'on', fixedRate: 10, numberAtTick: 100 })
-    const first = tickRoom(state, { lastNumber: 100, capacity: 50 }, at(1), settings)
-    const again = tickRoom(first, { lastNumber: 100, capacity: 50 }, at(1), settings)
+    const first = tickRoom(state, { lastNumber: 100, capacity: 50, waitedMs: null }, at(1), settings)
+    const again = tickRoom(first, { lastNumber: 100, capacity: 50, waitedMs: null }, at(1), settings)
     assert.equal(first.admittedThrough, 10)
     assert.equal(again.admittedThrough, 10)
   })
 
   test('never past the last number given out, and no credit saved up while nobody waits', () => {
     given(room({ active: true, mode: 'on', fixedRate: 10, admittedThrough: 95, numberAtTick: 100 }))
-      .when([3, { lastNumber: 100, capacity: 50 }])
+      .when([3, { lastNumber: 100, capacity: 50, waitedMs: null }])
       .then({ admittedThrough: 100, credit: 0 })
   })
 
   test('a room nobody ticked for a long time lets through at most a few seconds\' worth', () => {
     given(room({ active: true, mode: 'on', fixedRate: 10, numberAtTick: 1_000 }))
-      .when([3_600, { lastNumber: 1_000, capacity: 50 }])
+      .when([3_600, { lastNumber: 1_000, capacity: 50, waitedMs: null }])
       .then({ admittedThrough: 50 })
   })
 
   test('a clock behind the stored tick moves nothing back', () => {
     given(room({ active: true, mode: 'on', fixedRate: 10, admittedThrough: 7, tickedAt: at(10), numberAtTick: 100 }))
-      .when([9, { lastNumber: 100, capacity: 50 }])
+      .when([9, { lastNumber: 100, capacity: 50, waitedMs: null }])
       .then({ admittedThrough: 7, tickedAt: at(10) })
   })
 
-  test('the outflow follows measured capacity unless the admin fixed one', () => {
-    given(room({ active: true, mode: 'on', numberAtTick: 1_000 })).when([1, { lastNumber: 1_000, capacity: 40 }]).then({ rate: 40, admittedThrough: 40 })
-    given(room({ active: true, mode: 'on', fixedRate: 0, numberAtTick: 1_000 })).when([1, { lastNumber: 1_000, capacity: 40 }]).then({ rate: 0, admittedThrough: 0 })
+  test('the admin\'s fixed rate is the outflow, whatever the writers do', () => {
+    given(room({ active: true, mode: 'on', fixedRate: 0, numberAtTick: 1_000 })).when([1, { lastNumber: 1_000, capacity: 40, waitedMs: null }]).then({ rate: 0, admittedThrough: 0 })
+    given(room({ active: true, mode: 'on', fixedRate: 5, numberAtTick: 1_000 })).when([1, { lastNumber: 1_000, capacity: 40, waitedMs: 9_000 }]).then({ rate: 5, admittedThrough: 5 })
+  })
+})
+
+describe('the outflow follows what the writers take (AIMD)', () => {
+  const waiting = room({ active: true, rate: 40, numberAtTick: 10_000 })
+  const measured = (waitedMs: number | null): Measures => ({ lastNumber: 10_000, capacity: 40, waitedMs })
+
+  test('switched on, it starts at the measured capacity', () => {
+    given(room()).when([1, { lastNumber: 100, capacity: 20, waitedMs: null }]).then({ active: true, rate: 20, rateCeiling: null })
+  })
+
+  test('while people wait and the writers keep up, it doubles each second, letting through at the rate before each tick', () => {
+    given(waiting).when([1, measured(50)], [2, measured(null)]).then({ rate: 160, rateCeiling: null, admittedThrough: 40 + 80 })
+  })
+
+  test('when the writers\' orders wait longer than the target, it is cut, and grows by steps from there', () => {
+    const cut = given(waiting).when([1, measured(50)], [2, measured(50)], [3, measured(900)]).then({ rate: 80, rateCeiling: 80 })
+    given(cut).when([4, measured(100)], [5, measured(100)]).then({ rate: 100, rateCeiling: 80 })
+    given(cut).when([4, measured(2_000)]).then({ rate: 40, rateCeiling: 40 })
+  })
+
+  test('never below the floor', () => {
+    given(room({ active: true, rate: 6, numberAtTick: 10_000 })).when([3, measured(60_000)]).then({ rate: 5, rateCeiling: 5 })
+  })
+
+  test('while nobody waits it stays where it is: an outflow nobody uses proves nothing', () => {
+    given(room({ active: true, rate: 40, admittedThrough: 10_000, numberAtTick: 10_000 })).when([1, measured(10)], [2, measured(10)]).then({ rate: 40, rateCeiling: null })
   })
 })
 
 describe('switching on and off by itself (auto)', () => {
   test('arrivals above capacity switch it on; those already in stay in, the queue starts behind them', () => {
     given(room())
-      .when([1, { lastNumber: 100, capacity: 20 }])
+      .when([1, { lastNumber: 100, capacity: 20, waitedMs: null }])
       .then({ active: true, admittedThrough: 100, arrivalsPerSecond: 100 * (1 - Math.exp(-0.5)) })
   })
 
   test('one visitor on an idle system does not switch it on (the capacity floor)', () => {
-    given(room()).when([1, { lastNumber: 1, capacity: 20 }], [2, { lastNumber: 1, capacity: 20 }]).then({ active: false, admittedThrough: 1 })
+    given(room()).when([1, { lastNumber: 1, capacity: 20, waitedMs: null }], [2, { lastNumber: 1, capacity: 20, waitedMs: null }]).then({ active: false, admittedThrough: 1 })
   })
 
   test('arrivals after a long idle stretch are counted over the last tick, not the whole stretch', () => {
-    given(room()).when([3_600, { lastNumber: 200, capacity: 20 }]).then({ active: true })
+    given(room()).when([3_600, { lastNumber: 200, capacity: 20, waitedMs: null }]).then({ active: true })
   })
 
   test('switches off once drained and calm for a while, not before', () => {
-    const crowded = room({ active: true, admittedThrough: 100, numberAtTick: 120, arrivalsPerSecond: 0, tickedAt: at(0) })
-    const drained = given(crowded).when([1, { lastNumber: 120, capacity: 50 }]).then({ active: true, admittedThrough: 120, calmSince: at(1) })
-    given(drained).when([20, { lastNumber: 120, capacity: 50 }]).then({ active: true })
-    given(drained).when([20, { lastNumber: 120, capacity: 50 }], [31, { lastNumber: 120, capacity: 50 }]).then({ active: false, calmSince: null })
+    const crowded = room({ active: true, rate: 50, admittedThrough: 100, numberAtTick: 120, arrivalsPerSecond: 0, tickedAt: at(0) })
+    const drained = given(crowded).when([1, { lastNumber: 120, capacity: 50, waitedMs: null }]).then({ active: true, admittedThrough: 120, calmSince: at(1) })
+    given(drained).when([20, { lastNumber: 120, capacity: 50, waitedMs: null }]).then({ active: true })
+    given(drained).when([20, { lastNumber: 120, capacity: 50, waitedMs: null }], [31, { lastNumber: 120, capacity: 50, waitedMs: null }]).then({ active: false, calmSince: null })
   })
 
   test('a new crowd while calm starts the calm over', () => {
     const calm = room({ active: true, admittedThrough: 120, numberAtTick: 120, calmSince: at(0), tickedAt: at(0) })
-    given(calm).when([1, { lastNumber: 300, capacity: 50 }]).then({ active: true, calmSince: null })
+    given(calm).when([1, { lastNumber: 300, capacity: 50, waitedMs: null }]).then({ active: true, calmSince: null })
   })
 })
 
 describe('what the admin sets', () => {
   test('on with rate 0: everyone after now waits; those before are in', () => {
-    const on = applyMode(room({ numberAtTick: 7 }), { mode: 'on', fixedRate: 0 }, { lastNumber: 7, capacity: 50 }, at(1), settings)
+    const on = applyMode(room({ numberAtTick: 7 }), { mode: 'on', fixedRate: 0 }, { lastNumber: 7, capacity: 50, waitedMs: null }, at(1), settings)
     assert.deepEqual([on.active, on.admittedThrough, on.rate, on.mode], [true, 7, 0, 'on'])
     assert.equal(waitingIn(on, 12), 5)
   })
 
   test('a new rate counts from now: the time before was at the old rate', () => {
     const paused = room({ mode: 'on', active: true, fixedRate: 0, numberAtTick: 50, tickedAt: at(0) })
-    const resumed = applyMode(paused, { mode: 'on', fixedRate: 5 }, { lastNumber: 50, capacity: 50 }, at(100), settings)
+    const resumed = applyMode(paused, { mode: 'on', fixedRate: 5 }, { lastNumber: 50, capacity: 50, waitedMs: null }, at(100), settings)
     assert.equal(resumed.admittedThrough, 0)
-    assert.equal(tickRoom(resumed, { lastNumber: 50, capacity: 50 }, at(102), settings).admittedThrough, 10)
+    assert.equal(tickRoom(resumed, { lastNumber: 50, capacity: 50, waitedMs: null }, at(102), settings).admittedThrough, 10)
   })
 
   test('off lets everyone waiting in', () => {
-    const off = applyMode(room({ mode: 'on', active: true, admittedThrough: 3, numberAtTick: 40 }), { mode: 'off', fixedRate: null }, { lastNumber: 40, capacity: 50 }, at(1), settings)
+    const off = applyMode(room({ mode: 'on', active: true, admittedThrough: 3, numberAtTick: 40 }), { mode: 'off', fixedRate: null }, { lastNumber: 40, capacity: 50, waitedMs: null }, at(1), settings)
     assert.deepEqual([off.active, off.admittedThrough, waitingIn(off, 40)], [false, 40, 0])
   })
 
   test('forced on stays on when calm; forced off stays off when crowded', () => {
-    given(room({ mode: 'on', active: true, numberAtTick: 0 })).when([60, { lastNumber: 0, capacity: 50 }], [120, { lastNumber: 0, capacity: 50 }]).then({ active: true })
-    given(room({ mode: 'off' })).when([1, { lastNumber: 5_000, capacity: 50 }]).then({ active: false, admittedThrough: 5_000 })
+    given(room({ mode: 'on', active: true, numberAtTick: 0 })).when([60, { lastNumber: 0, capacity: 50, waitedMs: null }], [120, { lastNumber: 0, capacity: 50, waitedMs: null }]).then({ active: true })
+    given(room({ mode: 'off' })).when([1, { lastNumber: 5_000, capacity: 50, waitedMs: null }]).then({ active: false, admittedThrough: 5_000 })
   })
 })
 
 describe('which ticks are written', () => {
   test('an idle inactive room is left alone; anything happening is written', () => {
     const idle = room({ numberAtTick: 4, admittedThrough: 4 })
-    assert.equal(tickChanged(idle, tickRoom(idle, { lastNumber: 4, capacity: 50 }, at(5), settings)), false)
-    assert.equal(tickChanged(idle, tickRoom(idle, { lastNumber: 5, capacity: 50 }, at(5), settings)), true)
+    assert.equal(tickChanged(idle, tickRoom(idle, { lastNumber: 4, capacity: 50, waitedMs: null }, at(5), settings)), false)
+    assert.equal(tickChanged(idle, tickRoom(idle, { lastNumber: 5, capacity: 50, waitedMs: null }, at(5), settings)), true)
     const active = room({ active: true, mode: 'on' })
-    assert.equal(tickChanged(active, tickRoom(active, { lastNumber: 0, capacity: 50 }, at(5), settings)), true)
+    assert.equal(tickChanged(active, tickRoom(active, { lastNumber: 0, capacity: 50, waitedMs: null }, at(5), settings)), true)
   })
 })

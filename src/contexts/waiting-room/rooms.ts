@@ -5,7 +5,7 @@ import type { Place, Room } from './room.rules.ts'
 export type StoredRoom = Room & { readonly roomNo: number; readonly version: number }
 export type RoomWithLast = StoredRoom & { readonly lastNumber: number }
 
-const roomColumns = `r.showtime_id as "showtimeId", r.room_no as "roomNo", r.mode, r.fixed_rate as "fixedRate", r.active, r.rate,
+const roomColumns = `r.showtime_id as "showtimeId", r.room_no as "roomNo", r.mode, r.fixed_rate as "fixedRate", r.active, r.rate, r.rate_ceiling as "rateCeiling",
   r.admitted_through as "admittedThrough", r.credit, r.number_at_tick as "numberAtTick", r.arrivals_per_second as "arrivalsPerSecond",
   r.calm_since as "calmSince", r.ticked_at as "tickedAt", r.version`
 const lastNumber = `coalesce((select max(p.number) from waiting_room.places p where p.showtime_id = r.showtime_id), 0) as "lastNumber"`
@@ -46,10 +46,10 @@ export const saveRoom = (db: Database, before: StoredRoom, after: Room, now: Dat
   db.transaction(async (tx) => {
     const { rowCount } = await tx.query(
       `update waiting_room.rooms set mode = $3, fixed_rate = $4, active = $5, rate = $6, admitted_through = $7, credit = $8,
-         number_at_tick = $9, arrivals_per_second = $10, calm_since = $11, ticked_at = $12, version = version + 1
+         number_at_tick = $9, arrivals_per_second = $10, calm_since = $11, ticked_at = $12, rate_ceiling = $13, version = version + 1
        where showtime_id = $1 and version = $2`,
       [before.showtimeId, before.version, after.mode, after.fixedRate, after.active, after.rate, after.admittedThrough, after.credit,
-        after.numberAtTick, after.arrivalsPerSecond, after.calmSince, after.tickedAt])
+        after.numberAtTick, after.arrivalsPerSecond, after.calmSince, after.tickedAt, after.rateCeiling])
     if (rowCount !== 1) return false
     // Switching off lets in whoever still waits; otherwise the places just passed get their admission time.
     const from = before.active && !after.active ? 0 : before.admittedThrough

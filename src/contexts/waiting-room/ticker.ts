@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import { handledPerSecond } from '../../messaging/throughput.ts'
+import { handledPerSecond, waitedLastSecond } from '../../messaging/throughput.ts'
 import { SubmitOrder } from '../ordering/messages.ts'
 import { capacityOf, remember } from './capacity.rules.ts'
 import { rememberedCapacity, saveCapacity } from './capacity.ts'
@@ -23,12 +23,14 @@ export const measureCapacity = async (deps: RoomDeps, now: Date): Promise<number
   return capacityOf(after, now, deps.settings)
 }
 
-/** One tick of every room: measured, moved on, switched; written only where something happened. */
+/** One tick of every room: measured, moved on, its outflow probed, switched; written only where something happened. */
 export const tickRooms = async (deps: RoomDeps) => {
   const now = deps.clock()
   const capacity = await measureCapacity(deps, now)
+  // One signal for every room: a hot showing is what makes its writer's orders wait.
+  const waitedMs = await waitedLastSecond(deps.db, orderingPartitions)
   for (const room of await roomsWithLast(deps.db)) {
-    const after = tickRoom(room, { lastNumber: room.lastNumber, capacity }, now, deps.settings)
+    const after = tickRoom(room, { lastNumber: room.lastNumber, capacity, waitedMs }, now, deps.settings)
     if (tickChanged(room, after)) await saveRoom(deps.db, room, after, now)
   }
 }

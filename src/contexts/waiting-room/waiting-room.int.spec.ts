@@ -13,7 +13,7 @@ import { placeTokens } from './place-token.ts'
 import { roomDeps } from './settings.ts'
 import { tickRooms } from './ticker.ts'
 
-const rooms = ['fcfs', 'single', 'tokens', 'guarded', 'switches', 'auto-hot', 'two-nodes'] as const
+const rooms = ['fcfs', 'single', 'tokens', 'guarded', 'switches', 'auto-hot', 'two-nodes', 'probing'] as const
 const env = { POPCORN_WAITING_ROOM_TICK_MS: '100', POPCORN_WAITING_ROOM_JOINS_PER_ADDRESS_PER_MINUTE: '100000' }
 
 const count = async (node: PopcornNode, sql: string, params: unknown[] = []) => (await node.world.db.query<{ n: number }>(`select count(*)::int as n from ${sql}`, params)).rows[0]!.n
@@ -172,6 +172,39 @@ for (const shape of shapes) {
         `select admitted_through as through, (select count(*)::int from waiting_room.places where showtime_id = 'two-nodes' and admitted_at is not null) as admitted
          from waiting_room.rooms where showtime_id = 'two-nodes'`)
       assert.deepEqual(rows[0], { through: 20, admitted: 20 }, 'two seconds at 10 a second')
+    })
+
+    test('the outflow is cut while the writers\' orders wait too long, and probes upward again once they keep up', async () => {
+      const boss = admin(node.url)
+      await boss.set('probing', { mode: 'on', ratePerSecond: 0 })
+      await Promise.all(Array.from({ length: 300 }, () => visitor(node.url).join('probing')))
+      // Orders the ordering writers handled over the last seconds and the next one, each having waited `ms`: whichever
+      // second is the last whole one when the tick reads it, they are in it.
+      const writersWaited = async (ms: number) => {
+        await node.world.db.query(`delete from messaging.inbox where queue = 'ordering.p0'`)
+        await node.world.db.query(
+          `insert into messaging.inbox (queue, message_id, handled_at, sent_at)
+           select 'ordering.p0', gen_random_uuid(), h, h - make_interval(secs => $1::double precision / 1000)
+           from generate_series(now() - interval '2.5 seconds', now() + interval '1.5 seconds', interval '100 milliseconds') as h`, [ms])
+      }
+      // An hour ahead, as in the test above, so that this node's own ticker lets nobody through meanwhile.
+      const at = new Date(Date.now() + 3_600_000)
+      await boss.set('probing', { mode: 'auto', ratePerSecond: null })
+      await node.world.db.query(
+        `update waiting_room.rooms set active = true, rate = 100, rate_ceiling = null, admitted_through = 0, credit = 0, ticked_at = $1, version = version + 1
+         where showtime_id = 'probing'`, [new Date(at.getTime() - 1_000)])
+      const deps = { ...roomDeps({ db: node.world.db, config: loadConfig(env) }), clock: () => at }
+      const probing = async () => (await node.world.db.query<{ rate: number; ceiling: number | null; through: number }>(
+        `select rate, rate_ceiling as ceiling, admitted_through as through from waiting_room.rooms where showtime_id = 'probing'`)).rows[0]!
+
+      await writersWaited(3_000)
+      await tickRooms(deps)
+      assert.deepEqual(await probing(), { rate: 50, ceiling: 50, through: 100 }, 'a second at 100 let through, then cut in half')
+
+      await writersWaited(20)
+      deps.clock = () => new Date(at.getTime() + 1_000)
+      await tickRooms(deps)
+      assert.deepEqual(await probing(), { rate: 100, ceiling: 50, through: 150 }, 'a second at 50 let through, then 50 a second more')
     })
 
     test('auto: switches on by itself when arrivals exceed what the workers take', { timeout: 120_000 }, async () => {
