@@ -5,6 +5,7 @@ import pg from 'pg'
 import type { Logger } from 'pino'
 import { Server } from 'socket.io'
 import type { MigrationSource } from '../db/migrate.ts'
+import { coalescingNotifies } from './coalesced-notify.ts'
 
 /** The adapter's table (socket_io_attachments), applied with every other migration under one lock. */
 export const realtimeMigrations: MigrationSource = { owner: 'realtime', dir: fileURLToPath(new URL('./migrations', import.meta.url)) }
@@ -23,7 +24,7 @@ export const createSocketServer = async (server: HttpServer, options: { database
   if (options.databaseUrl) {
     pool = new pg.Pool({ connectionString: options.databaseUrl, max: 3 })
     pool.on('error', (error) => options.logger.warn({ err: error }, 'socket adapter connection error'))
-    io.adapter(createAdapter(pool, { errorHandler: (error) => options.logger.warn({ err: error }, 'socket adapter error') }))
+    io.adapter(createAdapter(coalescingNotifies(pool), { errorHandler: (error) => options.logger.warn({ err: error }, 'socket adapter error') }))
   }
   return {
     io,
