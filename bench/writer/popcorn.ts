@@ -36,7 +36,7 @@ const measure = async (world: World, settings: Settings, system: System, logger:
   const bench = createBus({ db: stampingCommits(system.db), transport: system.transport, catalog: writerCatalog(), logger, instanceId: `bench-${randomSuffix()}` })
   later(() => bench.stop())
   const replies = createReplies()
-  const web = await bench.start(defineEndpoint({ name: 'web', perInstance: true, inbox: false, handlers: [replies.handler] }))
+  const web = await bench.start(defineEndpoint({ name: 'web', perInstance: true, handlers: [replies.handler] }))
 
   const showing = benchShowing(settings.capacity)
   await web.session.send(OpenShowtime, showing)

@@ -92,9 +92,9 @@ for (const shape of shapes) for (const { name, bundle } of sending) {
       assert.equal(inbox, 3)
     })
 
-    test('an endpoint without an inbox (its handlers keep nothing in the database) writes no inbox row; a duplicate in one batch is handled once, a later one again', async () => {
+    test('a per-instance endpoint keeps its inbox in memory: no inbox row, and a duplicate, in one batch or a later one, is handled once', async () => {
       const seen: string[] = []
-      const shows = defineEndpoint({ name: 'shows', perInstance: true, inbox: false, handlers: [handle(Reserved, (m) => void seen.push(m.key))] })
+      const shows = defineEndpoint({ name: 'shows', perInstance: true, handlers: [handle(Reserved, (m) => void seen.push(m.key))] })
       const running = await bus.start(shows)
       const twice = randomUUID()
       await bus.session('web').transaction(async (_tx, out) => {
@@ -103,8 +103,13 @@ for (const shape of shapes) for (const { name, bundle } of sending) {
         out.publish(Reserved, { key: 'other' })
       })
       await eventually(async () => assert.deepEqual([...seen].sort(), ['once', 'other']), { timeoutMs: 30_000 })
-      await bus.session('web').publish(Reserved, { key: 'once' }, { messageId: twice })
-      await eventually(async () => assert.deepEqual([...seen].sort(), ['once', 'once', 'other']), { timeoutMs: 30_000 })
+      // Sent again later (as the outbox sweeper may republish), with a marker in the same transaction, after it: once
+      // the marker is handled, so was the copy.
+      await bus.session('web').transaction(async (_tx, out) => {
+        out.publish(Reserved, { key: 'once' }, { messageId: twice })
+        out.publish(Reserved, { key: 'marker' })
+      })
+      await eventually(async () => assert.deepEqual([...seen].sort(), ['marker', 'once', 'other']), { timeoutMs: 30_000 })
       assert.equal((await world.db.query('select 1 from messaging.inbox where queue = $1', [running.queue])).rowCount, 0)
     })
 

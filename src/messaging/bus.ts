@@ -5,6 +5,7 @@ import type { MessageCatalog } from './message.ts'
 import type { OutgoingLimits } from './outgoing.ts'
 import { batching, type BatchingOptions } from './batching.ts'
 import { bundling, defaultBundleLimits, type BundleLimits } from './bundle.ts'
+import { MemoryInbox } from './inbox.ts'
 import { processBatch } from './pipeline.ts'
 import { defaultRecoverability, type RecoverabilityPolicy } from './recoverability.ts'
 import { MessageSession } from './session.ts'
@@ -68,7 +69,7 @@ export const createBus = (options: BusOptions) => {
         // Replies to what a partition's handlers send come to the endpoint's own queue, not to the partition.
         let published: Promise<void> = Promise.resolve()
         const publish = (flush: Flush) => void (published = published.then(flush).catch((error: unknown) => endpointLogger.error({ err: error }, 'publishing after commit failed; the outbox sweeper publishes it')))
-        const deps = { db, transport, catalog, endpoint: { name: definition.name, queue: spec.queue, replyTo: queue }, handlers, policy, limits, logger: endpointLogger, clock, publish, maxBatch: batchSize, inbox: definition.inbox ?? true }
+        const deps = { db, transport, catalog, endpoint: { name: definition.name, queue: spec.queue, replyTo: queue }, handlers, policy, limits, logger: endpointLogger, clock, publish, maxBatch: batchSize, ...(spec.temporary && { memoryInbox: new MemoryInbox() }) }
         // A partition's next batch is taken while the last one commits, so the writer never waits on its queue.
         const inHand = batches.parallel === 1 ? 2 * batchSize : Math.max(batchSize, batches.parallel)
         const consumer = await transport.consume(spec.queue, batching(batches, (deliveries) => processBatch(deps, deliveries)), { concurrency: inHand })

@@ -10,7 +10,10 @@ export interface EndpointDefinition {
   readonly handlers?: readonly HandlerRegistration[]
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each saga has its own state type
   readonly sagas?: readonly SagaDefinition<any>[]
-  /** One queue per process (a web node's replies and the events it shows live), removed when it stops. */
+  /**
+   * One queue per process (a web node's replies and the events it shows live), removed when it stops. Its inbox is
+   * kept in memory: the queue lives and dies with the process, and so do the duplicates it could be sent.
+   */
   readonly perInstance?: boolean
   /**
    * Consumes `${name}.p0 … p${partitions - 1}` besides its queue, each one message at a time by a single active
@@ -19,12 +22,6 @@ export interface EndpointDefinition {
    * interleave also write with an expected version: this is the mechanism, the expected version the safety net.
    */
   readonly partitions?: number
-  /**
-   * False for an endpoint whose handlers keep no state in the database (a web node's: they push to browsers): handling
-   * a message twice then changes nothing worth guarding, so no inbox row is written per message. Duplicates within a
-   * batch are still dropped. Default true.
-   */
-  readonly inbox?: boolean
 }
 
 export const defineEndpoint = (definition: EndpointDefinition): EndpointDefinition => definition

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import type { Sql } from './sql.ts'
 
 /** A message as the inbox records it: its id, and when it was sent (its `sentAt` header), for the wait it had. */
@@ -30,3 +31,22 @@ export const recordHandled = async (tx: Sql, queue: string, messageId: string): 
 /** Forgets handled ids older than the longest time a duplicate can still arrive. */
 export const pruneInbox = async (sql: Sql, olderThanHours: number): Promise<number> =>
   (await sql.query(`delete from messaging.inbox where handled_at < now() - make_interval(hours => $1)`, [olderThanHours])).rowCount
+
+/**
+ * The inbox of a per-process queue (a web node's replies): such a queue is removed with its process, so nothing is
+ * ever redelivered to another, and an inbox in memory lives exactly as long as the queue it guards — without a row
+ * written per message. It remembers the most recent ids (those a republished copy could repeat) for a while.
+ */
+export class MemoryInbox {
+  private readonly seen = new LRUCache<string, true>({ max: 100_000, ttl: 10 * 60_000 })
+
+  /** The ids (lower-case, each once) not handled before. */
+  fresh(messageIds: readonly string[]): Set<string> {
+    return new Set(messageIds.map((id) => id.toLowerCase()).filter((id) => !this.seen.has(id)))
+  }
+
+  /** After their transaction committed: these were handled. */
+  remember(messageIds: Iterable<string>) {
+    for (const id of messageIds) this.seen.set(id, true)
+  }
+}

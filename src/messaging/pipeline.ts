@@ -4,7 +4,7 @@ import { readBody, readHeaders, type Headers, type RawMessage } from './envelope
 import { isPermanent, messageTooLarge, MessagingError, noHandler, invalidMessage } from './errors.ts'
 import { failureOf, recordFailure, type Failure } from './failed-messages.ts'
 import { handlerContext, type BatchItem, type HandlerRegistration } from './handler.ts'
-import { recordAllHandled } from './inbox.ts'
+import { recordAllHandled, type MemoryInbox } from './inbox.ts'
 import type { MessageCatalog } from './message.ts'
 import { OutgoingBuffer, type OutgoingLimits } from './outgoing.ts'
 import type { RecoverabilityPolicy } from './recoverability.ts'
@@ -30,8 +30,8 @@ export interface PipelineDeps {
   readonly publish: (flush: Flush) => void
   /** Most messages handled in one transaction. */
   readonly maxBatch: number
-  /** False: the handlers keep no state in the database, and no inbox row is written (see EndpointDefinition). */
-  readonly inbox: boolean
+  /** Where a per-process queue's inbox is kept, when it is kept in memory; otherwise it is the database's. */
+  readonly memoryInbox?: MemoryInbox
 }
 
 interface Readable {
@@ -111,11 +111,13 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
   const outs: OutgoingBuffer[] = []
   const deliveries = items.map((item) => item.delivery)
   const finishing = settlement.finishing(deliveries)
+  let handled: string[] = []
   const flush = await deps.db.transaction(async (tx) => {
     // Keyed by queue: each web node has its own copy of an event, and each must handle it.
-    const fresh = deps.inbox
-      ? await recordAllHandled(tx, deps.endpoint.queue, items.map(({ headers }) => ({ messageId: headers.messageId, sentAt: headers.sentAt })))
-      : new Set(items.map(({ headers }) => headers.messageId.toLowerCase()))
+    const fresh = deps.memoryInbox
+      ? deps.memoryInbox.fresh(items.map(({ headers }) => headers.messageId))
+      : await recordAllHandled(tx, deps.endpoint.queue, items.map(({ headers }) => ({ messageId: headers.messageId, sentAt: headers.sentAt })))
+    handled = [...fresh]
     let run: BatchItem[] = []
     let runType = ''
     const endRun = async () => {
@@ -138,6 +140,7 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
     return deps.transport.enqueue(tx, outs.flatMap((out) => out.messages))
   })
   settlement.finish(deliveries)
+  deps.memoryInbox?.remember(handled)
   deps.publish(flush)
   for (const delivery of finishing) await delivery.ack()
   deps.logger.debug({ queue: deps.endpoint.queue, size: items.length, ms: Math.round(performance.now() - started) }, 'batch handled')

@@ -34,8 +34,6 @@ export const startWebNode = async (options: WebNodeOptions) => {
   const web = await options.bus.start(defineEndpoint({
     name: 'web',
     perInstance: true,
-    // Its handlers push to browsers and keep nothing in the database: a duplicate reply is shown once more, no harm.
-    inbox: false,
     handlers: contexts.flatMap((context) => context.webHandlers?.({ realtime }) ?? []),
   }))
   const config = options.config ?? loadConfig({})
