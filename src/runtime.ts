@@ -33,7 +33,6 @@ const openTransport = async (config: Config, db: Database, logger: Logger, role:
   return createRabbitTransport({ url: config.POPCORN_BROKER_URL, db, namespace: config.POPCORN_BROKER_NAMESPACE, logger, ingestDeadLetters: role !== 'web' })
 }
 
-/** The composition root: which database, which transport, which contexts, and what this process serves. */
 /** How the bus of a process is tuned, from its configuration. */
 export const busSettingsOf = (config: Config) => ({
   concurrency: config.POPCORN_CONCURRENCY,
@@ -43,6 +42,7 @@ export const busSettingsOf = (config: Config) => ({
   recoverability: { immediateRetries: config.POPCORN_IMMEDIATE_RETRIES, delayedRetries: config.POPCORN_DELAYED_RETRIES_MS, maxDeliveries: 10 },
 })
 
+/** The composition root: which database, which transport, which contexts, and what this process serves. */
 export const startPopcorn = async (config: Config, role: Role, logger: Logger = pino({ level: config.POPCORN_LOG_LEVEL })): Promise<Running> => {
   const embedded = !/^postgres(ql)?:\/\//.test(config.POPCORN_DATABASE_URL)
   if (embedded && role !== 'start') {

@@ -14,7 +14,7 @@ import type { Destination, Outgoing, Transport } from './transport.ts'
 export interface BundleLimits {
   /** Most messages one bundle carries; 1 sends every message on its own. */
   readonly maxMessages: number
-  /** Largest bundle body, in bytes of JSON; a message larger than this travels alone. */
+  /** Largest bundle body, in characters of JSON (a receiver checks bytes against its ceiling); a larger message travels alone. */
   readonly maxBytes: number
 }
 

@@ -27,9 +27,10 @@ export const measureCapacity = async (deps: RoomDeps, now: Date): Promise<number
 export const tickRooms = async (deps: RoomDeps) => {
   const now = deps.clock()
   const capacity = await measureCapacity(deps, now)
-  // One signal for every room: a hot showing is what makes its writer's orders wait.
-  const waitedMs = await waitedLastSecond(deps.db, orderingPartitions)
-  for (const room of await roomsWithLast(deps.db)) {
+  const rooms = await roomsWithLast(deps.db)
+  // One signal for every room (a hot showing is what makes its writer's orders wait), read only when a room is on.
+  const waitedMs = rooms.some((room) => room.active) ? await waitedLastSecond(deps.db, orderingPartitions) : null
+  for (const room of rooms) {
     const after = tickRoom(room, { lastNumber: room.lastNumber, capacity, waitedMs }, now, deps.settings)
     if (tickChanged(room, after)) await saveRoom(deps.db, room, after, now)
   }
