@@ -35,7 +35,7 @@ export const getJson = async <T>(url: string, timeoutMs = 5_000): Promise<{ stat
 export interface Seats { readonly capacity: number; readonly seatsLeft: number }
 
 /** Waits until ordering has opened each showtime (the catalog's seed travels through the bus at start). */
-const showtimesOpen = async (url: string, showtimeIds: readonly string[], timeoutMs = 120_000) => {
+export const showtimesOpen = async (url: string, showtimeIds: readonly string[], timeoutMs = 120_000) => {
   const until = Date.now() + timeoutMs
   for (const id of showtimeIds) {
     while ((await getJson<Seats>(`${url}/api/showtimes/${id}/seats`).catch(() => ({ status: 0 }))).status !== 200) {

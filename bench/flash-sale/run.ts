@@ -7,6 +7,8 @@ import { planCrowd } from './crowd.ts'
 import { chartPanels, markdownOf, ratiosOf } from './report.ts'
 import { readSettings } from './settings.ts'
 import { runNaiveSubject, runPopcornSubject } from './subjects.ts'
+import { kneeRatios, rampJson, rampMarkdown, rampPanels } from './ramp-report.ts'
+import { runNaiveRamp, runPopcornRamp, type RampSubject } from './ramp-subjects.ts'
 import type { SubjectResult } from './subject.ts'
 import { openWorld, type World } from './worlds.ts'
 
@@ -33,7 +35,7 @@ if (hot.ticketType === 'drawing') {
 }
 
 // Every phase is bounded; this bounds the rest (start-up, checks, cleanup), whatever happens.
-const deadlineMs = settings.shapes.length * 2 * (settings.deadlineSeconds + 240) * 1000
+const deadlineMs = settings.shapes.length * 2 * settings.parts.length * (settings.deadlineSeconds + 240) * 1000
 setTimeout(() => {
   console.error(`bench:flash-sale ran past ${deadlineMs / 1000} s; giving up (a throw-away database, queue or process may be left behind)`)
   process.exit(2)
@@ -52,6 +54,8 @@ console.log(`bench:flash-sale · ${host.cores} × ${host.cpu} · Node ${host.nod
   `hot showing ${hot.showingId} (${hot.policy}, ${hot.capacity} seats), ${settings.drawingPercent}% to the drawing ${settings.drawingShowing}, deadline ${settings.deadlineSeconds} s`)
 
 const results: SubjectResult[] = []
+const ramps: RampSubject[] = []
+const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000)) // let the machine settle before the next subject
 for (const shape of settings.shapes) {
   console.log(`\n▸ ${shape}`)
   try {
@@ -60,23 +64,36 @@ for (const shape of settings.shapes) {
     const status = error instanceof Skip ? 'skipped' : 'failed'
     console.log(`  ${status.toUpperCase()}: ${messageOf(error)}`)
     for (const system of ['popcorn', 'naive'] as const) {
+      if (settings.parts.includes('ramp')) ramps.push({ shape, system, label: `${shape} · ${system === 'popcorn' ? 'Popcorn' : 'naive'}`, status: 'failed', reason: messageOf(error) })
+      if (!settings.parts.includes('burst')) continue
       results.push({ id: `${shape}-${system}`, shape, system, label: `${shape} · ${system === 'popcorn' ? 'Popcorn' : 'naive'}`, status, reason: messageOf(error) })
     }
     continue
   }
   try {
-    results.push(await runPopcornSubject(world, settings, crowd, showings))
-    await new Promise((resolve) => setTimeout(resolve, 2_000)) // let the machine settle before the next subject
-    results.push(await runNaiveSubject(world, settings, crowd, showings))
+    if (settings.parts.includes('burst')) {
+      results.push(await runPopcornSubject(world, settings, crowd, showings))
+      await settle()
+      results.push(await runNaiveSubject(world, settings, crowd, showings))
+    }
+    if (settings.parts.includes('ramp')) {
+      console.log(`  ramp: ${settings.ramp.rates.join(', ')} orders/s, ${settings.ramp.stepSeconds} s a step`)
+      await settle()
+      ramps.push(await runPopcornRamp(world, settings))
+      await settle()
+      ramps.push(await runNaiveRamp(world, settings))
+    }
   } finally {
     await world.destroy().catch((error: unknown) => console.log(`  cleanup failed (something may be left behind): ${messageOf(error)}`))
     world = undefined
   }
 }
 
-const ratios = ratiosOf(results)
+const knees = kneeRatios(ramps)
+const burstRatios = ratiosOf(results)
+const ratios = Object.fromEntries([...new Set([...Object.keys(burstRatios), ...Object.keys(knees)])].map((shape) => [shape, { ...burstRatios[shape], ...(shape in knees && { knee: knees[shape] }) }]))
 const roomSeen = results.some((r) => r.status === 'ran' && r.system === 'popcorn' && r.details.waitingRoom === true)
-const notes = [
+const burstNotes = [
   'Popcorn: each buyer is a socket.io client with its own browser-session cookie. It connects, joins the waiting room (`waiting-room:join`) and, when not admitted at once, watches its place until a pushed status admits it; then `order:submit` (acknowledged: "received", or "accepted" at the edge of an optimistic showing, or "sold-out" at once when the web node\'s view of a strict showing has too few seats left — that answer is the outcome) and otherwise waits for the pushed `order:outcome`. Ack = submit → acknowledgement; result = submit → first pushed outcome (or the sold-out answer).',
   roomSeen
     ? 'The waiting room was there: the buyers went through it, and its wait (join → admitted) is in the table; arrival → result includes it.'
@@ -85,6 +102,9 @@ const notes = [
   'Naive: the site that crashed, built the obvious way — one HTTP POST per order, one transaction: `select … for update` on the showing\'s row, check and take the seats, insert the order, commit, answer. Pool of 10 connections on PostgreSQL (503 after 10 s without one), PGlite\'s single connection embedded; its buyers give up after 30 s. For it ack = result = the HTTP answer. Same buyers (kinds, tickets, arrival times), same capacity, same database server; run after Popcorn stopped, never at the same time.',
   'Latency figures count answered requests only; errors are counted apart, by code. Orders/s = decided outcomes ÷ (first submit → last outcome). Oversold = accepted tickets beyond capacity, from what buyers were told and from the database after the processes stopped. Lost = acknowledged, yet no final outcome pushed by the end (all settled, quiet, or the deadline) and none recorded on the server (GET /api/orders/:id) when checked just after; the summary says how many of those the database still holds and whose command was still queued, i.e. late rather than gone. Outcomes pushed after the end are not counted as decided.',
   `The bench process (thousands of clients) shares the ${host.cores} cores with the system under test, as does anything else running on this machine. Opening a socket.io connection cost about 1.3 ms of the bench's CPU and 1 ms of the server's when measured alone, so a burst of sockets is partly the bench's own load: connect p50/p99 (arrival → connected) is shown apart, and arrival → result includes it.`,
+]
+const notes = [
+  ...(results.length ? burstNotes : []),
   ...results.flatMap((r) => (r.status === 'ran' ? [] : [`${r.label}: ${r.status}, ${r.reason.split('\n')[0]}`])),
 ]
 const report = {
@@ -97,17 +117,18 @@ const report = {
   ratiosExplained: 'Popcorn ÷ naive on the same shape: latency below 1 means Popcorn answers sooner; ordersPerSecond above 1 means Popcorn decides more per second',
   ratios,
   subjects: results,
+  ramp: rampJson(ramps),
   notes,
 }
 
-const markdown = markdownOf({ date: report.date, machine: host, settings, capacity: hot.capacity, results, ratios, notes })
+const markdown = [results.length === 0 ? `# Flash sale (${report.date})\n` : markdownOf({ date: report.date, machine: host, settings, capacity: hot.capacity, results, ratios: burstRatios, notes }), ...rampMarkdown(settings, ramps, knees)].join('\n')
 writeResults('flash-sale', {
   report,
   markdown,
   svg: await panelsSvg(
     `Flash sale: ${settings.buyers} buyers per subject for ${hot.showingId} (${hot.capacity} seats) and the drawing`,
     `${report.date.slice(0, 16).replace('T', ' ')} UTC · ${host.cores} × ${host.cpu} · Node ${host.node} · Popcorn beside the naive synchronous site, per shape · one run: compare within it`,
-    chartPanels(results),
+    [...chartPanels(results), ...rampPanels(ramps)],
   ),
 })
 console.log(`\n${markdown}`)

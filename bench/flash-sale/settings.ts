@@ -22,6 +22,15 @@ const schema = z.object({
     .transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(z.enum(shapeIds, `each one of ${shapeIds.join(', ')}`)).min(1)),
   POPCORN_BENCH_SEED: count(0, 2 ** 31, 4242),
+  POPCORN_BENCH_PARTS: z.string().default('burst,ramp')
+    .transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['burst', 'ramp'], 'each one of burst, ramp')).min(1)),
+  // The issue's steps: 250 to 4,000 orders a second, open loop.
+  POPCORN_BENCH_RAMP: z.string().default('250,500,1000,2000,4000')
+    .transform((text) => text.split(',').map((s) => Number(s.trim())))
+    .pipe(z.array(z.number().int().min(1).max(20_000)).min(1).max(12)
+      .refine((rates) => rates.every((rate, i) => i === 0 || rate > rates[i - 1]!), 'rates going up, comma separated')),
+  POPCORN_BENCH_STEP_SECONDS: count(1, 120, 10),
   POPCORN_BENCH_DATABASE_URL: onThisMachine(/^postgres(ql)?$/, 'postgres://postgres@127.0.0.1:5432/postgres').default('postgres://postgres@127.0.0.1:5432/postgres'),
   POPCORN_BENCH_BROKER_URL: onThisMachine(/^amqps?$/, 'amqp://guest:guest@127.0.0.1:5672').default('amqp://guest:guest@127.0.0.1:5672'),
 })
@@ -35,11 +44,15 @@ const flags = {
   hot: 'POPCORN_BENCH_HOT',
   shapes: 'POPCORN_BENCH_SHAPES',
   seed: 'POPCORN_BENCH_SEED',
+  parts: 'POPCORN_BENCH_PARTS',
+  ramp: 'POPCORN_BENCH_RAMP',
+  'step-seconds': 'POPCORN_BENCH_STEP_SECONDS',
 } as const
 
 export const usage = `usage: npm run bench:flash-sale -- [--buyers=8000] [--hot=optimistic|strict|<showtime id>] [--shapes=embedded,scale-out]
        [--burst-ms=2000] [--deadline=240] [--drawing-percent=20] [--seed=4242]
-  (or the same as POPCORN_BENCH_BUYERS, _HOT, _SHAPES, _BURST_MS, _DEADLINE_SECONDS, _DRAWING_PERCENT, _SEED;
+       [--parts=burst,ramp] [--ramp=250,500,1000,2000,4000] [--step-seconds=10]
+  (or the same as POPCORN_BENCH_BUYERS, _HOT, _SHAPES, _BURST_MS, _DEADLINE_SECONDS, _DRAWING_PERCENT, _SEED, _PARTS, _RAMP, _STEP_SECONDS;
    POPCORN_BENCH_DATABASE_URL and POPCORN_BENCH_BROKER_URL say where PostgreSQL and RabbitMQ are, on this machine)`
 
 /** The bench's settings from flags and environment; a bad value stops it before anything starts, saying which and why. */
@@ -64,6 +77,19 @@ export const readSettings = (argv: string[] = process.argv.slice(2), env: NodeJS
     warmUpShowing,
     shapes: s.POPCORN_BENCH_SHAPES,
     seed: s.POPCORN_BENCH_SEED,
+    /** The burst (a connection storm through the waiting room) and the ramp (connected buyers at fixed rates). */
+    parts: s.POPCORN_BENCH_PARTS,
+    ramp: {
+      rates: s.POPCORN_BENCH_RAMP,
+      stepSeconds: s.POPCORN_BENCH_STEP_SECONDS,
+      /** After a step, at most this long for its last outcomes before it is judged. */
+      drainMs: 5_000,
+      /** A browser session may order 20 times in 10 s: enough sessions that the top rate stays under that. */
+      sockets: Math.max(100, Math.ceil((Math.max(...s.POPCORN_BENCH_RAMP) * 10) / 15)),
+      /** Far more seats than the ramp's tickets (at most 4 an order). */
+      capacity: 10_000_000,
+      answerTimeoutMs: 15_000,
+    },
     databaseUrl: s.POPCORN_BENCH_DATABASE_URL,
     brokerUrl: s.POPCORN_BENCH_BROKER_URL,
     /** A browser gives up on an acknowledgement (and the naive site's buyer on its answer) after this long. */
