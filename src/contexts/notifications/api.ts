@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { HttpError, parse } from '../../web/errors.ts'
 import type { WebDeps } from '../index.ts'
-import { findEmail, listMailbox } from './queries.ts'
+import { cidPattern, drawInline, withInlineUrls } from './emails/inline-image.ts'
+import { findEmail, listMailbox, type MailboxEmail } from './queries.ts'
 
 const idParams = z.object({ id: z.uuid('the id of an e-mail is a uuid') })
+const inlineParams = idParams.extend({ cid: z.string().max(80).regex(cidPattern, 'an inline image is named by lowercase letters, digits and dashes') })
 const listQuery = (defaultLimit: number) => z.object({
   // An empty box in the filter form means "everyone".
   to: z.string().trim().max(320).optional().transform((to) => to || undefined),
@@ -22,8 +24,26 @@ export const notificationsApi = ({ db }: WebDeps) => async (app: FastifyInstance
     return email
   }
 
+  const inlineUrl = (email: MailboxEmail) => (cid: string) => `/mailbox/${email.id}/inline/${cid}`
+  /** As the mailbox shows it: the HTML's inline pictures served from here. */
+  const shown = (email: MailboxEmail) => ({
+    ...email,
+    html: withInlineUrls(email.html, inlineUrl(email)),
+    inline: email.inline.map((image) => ({ ...image, url: inlineUrl(email)(image.cid) })),
+  })
+
   app.get('/api/mailbox', async (request) => listMailbox(db, parse(listQuery(50), request.query, 'query')))
-  app.get('/api/mailbox/:id', async (request) => emailOr404(request.params))
+  app.get('/api/mailbox/:id', async (request) => shown(await emailOr404(request.params)))
+
+  /** An inline picture of an e-mail, drawn now: e-mails carry what to draw, so that sending one costs no drawing. */
+  app.get('/mailbox/:id/inline/:cid', async (request, reply) => {
+    const { cid } = parse(inlineParams, request.params, 'path')
+    const email = await emailOr404(request.params)
+    const image = email.inline.find((i) => i.cid === cid)
+    if (!image) throw new HttpError('NOT_FOUND', `e-mail ${email.id} has no inline image "${cid}"`)
+    // An e-mail never changes: the browser may keep the picture.
+    return reply.type('image/png').header('cache-control', 'private, max-age=86400, immutable').send(await drawInline(image))
+  })
 
   app.get('/mailbox', async (request, reply) => {
     const filter = parse(listQuery(100), request.query, 'query')
@@ -33,6 +53,6 @@ export const notificationsApi = ({ db }: WebDeps) => async (app: FastifyInstance
 
   app.get('/mailbox/:id', async (request, reply) => {
     const email = await emailOr404(request.params)
-    return reply.view(view('email'), { title: email.subject, email })
+    return reply.view(view('email'), { title: email.subject, email: shown(email) })
   })
 }

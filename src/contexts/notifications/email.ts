@@ -1,5 +1,6 @@
 import type { HandlerContext } from '../../messaging/handler.ts'
 import type { Sql } from '../../messaging/sql.ts'
+import type { InlineImage } from './emails/inline-image.ts'
 import { EmailSent, type EmailKind } from './messages.ts'
 
 /** One composed e-mail, ready to go. */
@@ -9,6 +10,8 @@ export interface Email {
   readonly subject: string
   readonly text: string
   readonly html: string
+  /** The pictures the HTML shows by `cid:` (a ticket's QR code), drawn where the e-mail is shown or sent. */
+  readonly inline?: readonly InlineImage[]
   readonly orderId?: string
 }
 

@@ -12,10 +12,15 @@ import { notificationsApi } from './api.ts'
 import type { Email } from './email.ts'
 import { drawingEntryEmail } from './emails/drawing-entry.email.ts'
 import { ticketsEmail } from './emails/tickets.email.ts'
+import jsQRModule from 'jsqr'
+import { PNG } from 'pngjs'
 import { notifications } from './index.ts'
 import { mailboxSender } from './mailbox.sender.ts'
 import { loadConfig } from '../../config.ts'
 import { admitEveryone } from '../../web/admission.ts'
+
+// jsqr is CommonJS typed as `export default`: under NodeNext its default import is module.exports, the function.
+const jsQR = jsQRModule as unknown as typeof jsQRModule.default
 
 const unescapeHtml = (text: string) =>
   text.replace(/&(lt|gt|quot|#39|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[name]!)
@@ -132,6 +137,25 @@ for (const shape of shapes) {
       assert.ok(page.body.includes('ann@example.com'))
       assert.ok(page.body.includes(stored.messageId))
       assert.ok(page.body.includes(`POPCORN:${stored.orderId}:2`))
+    })
+
+    test('a ticket\'s QR code is drawn when the e-mail is shown: the HTML points at it, and it reads as the ticket\'s code', async () => {
+      const stored = (await get(`/api/mailbox/${ids[0]}`)).json<{ orderId: string; html: string; inline: { cid: string; qr: string; url: string }[] }>()
+      const url = `/mailbox/${ids[0]}/inline/ticket-2`
+      assert.deepEqual(stored.inline.map((i) => i.url), [`/mailbox/${ids[0]}/inline/ticket-1`, url])
+      assert.ok(stored.html.includes(`src="${url}"`))
+      assert.doesNotMatch(stored.html, /cid:/)
+
+      const picture = await get(url)
+      assert.equal(picture.statusCode, 200)
+      assert.equal(picture.headers['content-type'], 'image/png')
+      const png = PNG.sync.read(picture.rawPayload)
+      assert.equal(jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data, `POPCORN:${stored.orderId}:2`)
+
+      const none = await get(`/mailbox/${ids[0]}/inline/ticket-3`)
+      assert.equal(none.statusCode, 404)
+      for (const bad of [`/mailbox/${ids[0]}/inline/Ticket_1`, `/mailbox/not-a-uuid/inline/ticket-1`]) assert.equal((await get(bad)).statusCode, 400, bad)
+      assert.equal((await get(`/mailbox/${ids[1]}/inline/ticket-1`)).statusCode, 404, 'the drawing entry has no pictures')
     })
   })
 }

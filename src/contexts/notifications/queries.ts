@@ -1,4 +1,5 @@
 import type { Sql } from '../../messaging/sql.ts'
+import type { InlineImage } from './emails/inline-image.ts'
 import type { EmailKind } from './messages.ts'
 
 export interface MailboxItem {
@@ -14,7 +15,9 @@ export interface MailboxEmail extends MailboxItem {
   /** The message that caused the e-mail. */
   readonly messageId: string
   readonly text: string
+  /** As sent: inline pictures named by `cid:`. */
   readonly html: string
+  readonly inline: readonly InlineImage[]
 }
 
 interface Row {
@@ -27,6 +30,7 @@ interface Row {
   message_id: string
   text_body: string
   html_body: string
+  inline_images: InlineImage[] | string
 }
 
 const item = (row: Row): MailboxItem => ({
@@ -46,5 +50,8 @@ export const listMailbox = async (sql: Sql, filter: { readonly to?: string; read
 
 export const findEmail = async (sql: Sql, id: string): Promise<MailboxEmail | undefined> => {
   const [row] = (await sql.query<Row>('select * from notifications.mailbox where id = $1', [id])).rows
-  return row && { ...item(row), messageId: row.message_id, text: row.text_body, html: row.html_body }
+  return row && {
+    ...item(row), messageId: row.message_id, text: row.text_body, html: row.html_body,
+    inline: typeof row.inline_images === 'string' ? JSON.parse(row.inline_images) as InlineImage[] : row.inline_images,
+  }
 }

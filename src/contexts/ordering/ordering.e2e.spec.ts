@@ -74,6 +74,9 @@ describe('ordering in a browser (embedded shape)', () => {
     const email = page.frameLocator('iframe')
     await email.locator('img').first().waitFor({ timeout: 10_000 })
     assert.equal(await email.locator('img[alt*="QR"], img').count() >= 3, true)
+    // Drawn when shown: each picture loads from the mailbox into the sandboxed frame, 200 px square.
+    const frame = page.frames().find((f) => f !== page.mainFrame())!
+    await frame.waitForFunction(() => document.images.length >= 3 && [...document.images].every((i) => i.complete && i.naturalWidth === 200), undefined, { timeout: 10_000 })
     await page.screenshot({ path: join(tmpdir(), 'popcorn-mailbox.png'), fullPage: true })
     await page.close()
   })

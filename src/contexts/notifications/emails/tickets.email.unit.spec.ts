@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import jsQRModule from 'jsqr'
 import { PNG } from 'pngjs'
+import { drawInline } from './inline-image.ts'
 import { ticketsEmail } from './tickets.email.ts'
 import { readTicketCode } from './ticket-code.ts'
 
@@ -19,11 +20,12 @@ const order = {
 // jsqr is CommonJS typed as `export default`: under NodeNext its default import is module.exports, the function.
 const jsQR = jsQRModule as unknown as typeof jsQRModule.default
 
-const qrImages = (html: string) => [...html.matchAll(/<img src="(data:image\/png;base64,[^"]+)"/g)].map((m) => m[1]!)
+/** The cid: sources of the HTML's images. */
+const qrImages = (html: string) => [...html.matchAll(/<img src="cid:([a-z0-9-]+)"/g)].map((m) => m[1]!)
 
-const decode = (dataUrl: string) => {
-  const png = PNG.sync.read(Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'))
-  return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data
+const decode = (png: Buffer) => {
+  const image = PNG.sync.read(png)
+  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data
 }
 
 describe('the tickets e-mail', () => {
@@ -40,7 +42,10 @@ describe('the tickets e-mail', () => {
     }
     const codes = [1, 2, 3].map((n) => `POPCORN:${order.orderId}:${n}`)
     for (const code of codes) assert.ok(email.text.includes(code))
-    assert.deepEqual(qrImages(email.html).map(decode), codes)
+    // The HTML names each ticket's picture; the picture, drawn when the e-mail is shown, reads as its code.
+    assert.deepEqual(qrImages(email.html), ['ticket-1', 'ticket-2', 'ticket-3'])
+    assert.deepEqual(email.inline?.map((image) => image.cid), ['ticket-1', 'ticket-2', 'ticket-3'])
+    assert.deepEqual(await Promise.all(email.inline!.map(async (image) => decode(await drawInline(image)))), codes)
     assert.deepEqual(readTicketCode(codes[1]!), { orderId: order.orderId, n: 2 })
   })
 

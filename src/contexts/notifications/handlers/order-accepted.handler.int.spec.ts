@@ -30,9 +30,9 @@ const anOrder = (overrides: Partial<Order> = {}): Order => ({
   ...overrides,
 })
 
-interface Stored { id: string; message_id: string; kind: string; to_address: string; subject: string; text_body: string; html_body: string; order_id: string }
+interface Stored { id: string; message_id: string; kind: string; to_address: string; subject: string; text_body: string; html_body: string; order_id: string; inline_images: { cid: string; qr: string }[] }
 const mailbox = async (world: World) => (await world.db.query<Stored>('select * from notifications.mailbox order by sent_at, id')).rows
-const qrImages = (html: string) => html.match(/<img src="data:image\/png;base64,/g) ?? []
+const qrImages = (html: string) => html.match(/<img src="cid:ticket-\d+"/g) ?? []
 
 /** Publishes as a sender that chose the message id: the way a redelivery, or a publisher retrying, looks. */
 const publishWithId = async (world: World, messageId: string, order: Order) => {
@@ -74,6 +74,7 @@ for (const shape of shapes) {
       assert.equal(email!.subject, 'Your tickets for Dune: Part Two')
       for (const n of [1, 2, 3]) assert.ok(email!.text_body.includes(`POPCORN:${order.orderId}:${n}`))
       assert.equal(qrImages(email!.html_body).length, 3)
+      assert.deepEqual(email!.inline_images, [1, 2, 3].map((n) => ({ cid: `ticket-${n}`, qr: `POPCORN:${order.orderId}:${n}` })))
       for (const fact of ['Pathé Tuschinski', 'Saturday, 1 June 2024 at 20:30', '3 tickets', '€37.50']) assert.ok(email!.html_body.includes(fact), fact)
       await eventually(() => assert.deepEqual(announced, [{ emailId: email!.id, kind: 'tickets', to: 'ann@example.com', orderId: order.orderId }]))
     })
