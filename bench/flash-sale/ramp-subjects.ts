@@ -20,9 +20,12 @@ export type RampSubject = {
 const warmUp = (client: RampClient) =>
   runRamp('warm-up', client, { rates: [50], stepSeconds: 2, drainMs: 5_000, deadlineMs: 30_000 }, () => ({ stop: () => ({ cpuSeconds: {} }) }))
 
-const measure = async (label: string, settings: Settings, client: RampClient, pids: Record<string, number | undefined>) => {
+/** The servers' processes by command name: PostgreSQL (both systems use it) and RabbitMQ on the scale-out shape. */
+const serversOf = (world: World): Record<string, string> => (world.broker ? { postgresql: 'postgres', rabbitmq: 'beam.smp' } : {})
+
+const measure = async (label: string, settings: Settings, world: World, client: RampClient, pids: Record<string, number | undefined>) => {
   await warmUp(client)
-  const run = await runRamp(label, client, { ...settings.ramp, deadlineMs: settings.deadlineSeconds * 1_000 }, () => startCpuMeter(pids))
+  const run = await runRamp(label, client, { ...settings.ramp, deadlineMs: settings.deadlineSeconds * 1_000 }, () => startCpuMeter(pids, serversOf(world)))
   return { steps: run.steps, kneeOrdersPerSecond: run.kneeOrdersPerSecond, stoppedAfter: run.stoppedAfter }
 }
 
@@ -39,7 +42,7 @@ export const runPopcornRamp = async (world: World, settings: Settings): Promise<
       const buyers = await popcornRampClient(popcorn.url, { sockets: settings.ramp.sockets, showtimeId: arena.showtimeId, answerTimeoutMs: settings.ramp.answerTimeoutMs })
       try {
         console.log(`  Popcorn serving ${popcorn.url} · ${settings.ramp.sockets} buyers connected`)
-        const run = await measure(`${about.label} ramp`, settings, buyers.client, popcorn.pids)
+        const run = await measure(`${about.label} ramp`, settings, world, buyers.client, popcorn.pids)
         return { ...about, status: 'ran', ...run, details: { ...world.details, showing: arena, sockets: settings.ramp.sockets, processes: Object.keys(popcorn.pids) } }
       } finally {
         buyers.close()
@@ -62,7 +65,7 @@ export const runNaiveRamp = async (world: World, settings: Settings): Promise<Ra
     try {
       console.log(`  naive site serving ${naive.url}`)
       const client = naiveRampClient(naive.url, { showtimeId: arena.showtimeId, answerTimeoutMs: settings.ramp.answerTimeoutMs })
-      const run = await measure(`${about.label} ramp`, settings, client, { 'naive site': naive.pid })
+      const run = await measure(`${about.label} ramp`, settings, world, client, { 'naive site': naive.pid })
       return { ...about, status: 'ran', ...run, details: { ...world.details, showing: arena } }
     } finally {
       await naive.stop()
