@@ -63,6 +63,13 @@ const cpuPerOrder = (step: RanRamp['steps'][number]) => {
   return decided > 0 && own > 0 ? `${per(own)}${all > own ? ` (${per(all)} with the servers)` : ''} ms` : '—'
 }
 
+/** CPU and memory each of the connected buyers' sockets cost a Popcorn process. */
+const connectionsOf = (s: RanRamp) => {
+  const c = s.details.connections as Record<string, { cpuMsPerConnection: number | null; kbPerConnection: number | null }> | undefined
+  if (!c) return ''
+  return `; per connection ${Object.entries(c).map(([name, x]) => `${name} ${x.cpuMsPerConnection ?? '?'} ms CPU to open, ${x.kbPerConnection ?? '?'} KB held`).join(', ')}`
+}
+
 export const rampMarkdown = (settings: Settings, subjects: readonly RampSubject[], knees: Record<string, number | null>) => {
   if (subjects.length === 0) return []
   const r = settings.ramp
@@ -81,7 +88,7 @@ export const rampMarkdown = (settings: Settings, subjects: readonly RampSubject[
       : s.steps.map((step) => `| ${s.label} | ${step.offeredPerSecond} | ${step.sent} (${step.sentLate}) | ${step.decidedPerSecond} | ${step.ackMs.p50} / ${step.ackMs.p99} | ` +
         `${step.resultMs.p50} / ${step.resultMs.p99} | ${codes(step.errors)} | ${cpuPerOrder(step)} | ${step.keptUp ? 'yes' : 'no'} |`)),
     '',
-    ...ranRamps(subjects).map((s) => `- ${s.label}: knee ${s.kneeOrdersPerSecond} orders/s (${s.stoppedAfter})`),
+    ...ranRamps(subjects).map((s) => `- ${s.label}: knee ${s.kneeOrdersPerSecond} orders/s (${s.stoppedAfter})${connectionsOf(s)}`),
     ...Object.entries(knees).map(([shape, x]) => `- ${shape}: knee Popcorn ÷ naive ${x === null ? '— (the naive site kept up at no step)' : `${x}×`}`),
     '',
   ]

@@ -1,4 +1,5 @@
 import { startCpuMeter } from '../lib/cpu.ts'
+import { rssOf } from '../lib/memory.ts'
 import { messageOf } from '../lib/results.ts'
 import { arenaShowing, openArena } from './arena.ts'
 import { startNaive } from './naive.ts'
@@ -29,6 +30,22 @@ const measure = async (label: string, settings: Settings, world: World, client: 
   return { steps: run.steps, kneeOrdersPerSecond: run.kneeOrdersPerSecond, stoppedAfter: run.stoppedAfter }
 }
 
+const memoryOf = (pids: Record<string, number | undefined>) =>
+  Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid === undefined ? undefined : rssOf(pid)]))
+
+/**
+ * What holding the ramp's buyers' sockets costs each Popcorn process: CPU to open one (the handshake, the session, the
+ * room it joins), and resident memory each adds, measured around opening them all.
+ */
+const perConnection = (sockets: number, cpu: { cpuSeconds: Record<string, number> }, before: Record<string, number | undefined>, after: Record<string, number | undefined>) =>
+  Object.fromEntries(Object.keys(before).map((name) => {
+    const grown = after[name] !== undefined && before[name] !== undefined ? after[name]! - before[name]! : undefined
+    return [name, {
+      cpuMsPerConnection: cpu.cpuSeconds[name] === undefined ? null : Math.round((cpu.cpuSeconds[name]! * 1000 / sockets) * 1000) / 1000,
+      kbPerConnection: grown === undefined ? null : Math.round(grown / 1024 / sockets * 10) / 10,
+    }]
+  }))
+
 /** Popcorn on the world's shape, with the arena showing opened through ordering, and buyers connected before the first step. */
 export const runPopcornRamp = async (world: World, settings: Settings): Promise<RampSubject> => {
   const about = { shape: world.shape, system: 'popcorn' as const, label: `${world.shape} · Popcorn` }
@@ -39,11 +56,14 @@ export const runPopcornRamp = async (world: World, settings: Settings): Promise<
     try {
       if (world.broker) await openArena(world, arena)
       await showtimesOpen(popcorn.url, [arena.showtimeId])
+      const memoryBefore = memoryOf(popcorn.pids)
+      const connecting = startCpuMeter(popcorn.pids)
       const buyers = await popcornRampClient(popcorn.url, { sockets: settings.ramp.sockets, showtimeId: arena.showtimeId, answerTimeoutMs: settings.ramp.answerTimeoutMs })
       try {
-        console.log(`  Popcorn serving ${popcorn.url} · ${settings.ramp.sockets} buyers connected`)
+        const connections = perConnection(settings.ramp.sockets, connecting.stop(), memoryBefore, memoryOf(popcorn.pids))
+        console.log(`  Popcorn serving ${popcorn.url} · ${settings.ramp.sockets} buyers connected: ${JSON.stringify(connections)}`)
         const run = await measure(`${about.label} ramp`, settings, world, buyers.client, popcorn.pids)
-        return { ...about, status: 'ran', ...run, details: { ...world.details, showing: arena, sockets: settings.ramp.sockets, processes: Object.keys(popcorn.pids) } }
+        return { ...about, status: 'ran', ...run, details: { ...world.details, showing: arena, sockets: settings.ramp.sockets, connections, processes: Object.keys(popcorn.pids) } }
       } finally {
         buyers.close()
       }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { RateLimiterMemory } from 'rate-limiter-flexible'
 import { z } from 'zod'
+import { sharedRead } from '../../adapters/db/shared-read.ts'
 import type { MessageSession } from '../../messaging/session.ts'
 import type { Database } from '../../messaging/sql.ts'
 import type { Admission } from '../../web/admission.ts'
@@ -69,7 +70,7 @@ export const placeOrder = async (
     throw new HttpError('TOO_MANY_REQUESTS', 'too many orders from this browser at once; wait a few seconds and try again')
   })
   const request = parse(orderRequest, input, 'order')
-  const showtime = await showtimeById(deps.db, request.showtimeId)
+  const showtime = await sharedRead(deps.db, `ordering.showtime ${request.showtimeId}`, () => showtimeById(deps.db, request.showtimeId))
   if (!showtime) throw new HttpError('NOT_FOUND', `no showtime "${request.showtimeId}" is open for orders`)
   const orderId = request.orderId ?? randomUUID()
   // Before the waiting room: nobody need queue for seats that are gone. An order sent again after its own seats were

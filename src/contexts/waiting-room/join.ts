@@ -1,9 +1,10 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible'
+import { sharedRead } from '../../adapters/db/shared-read.ts'
 import { z } from 'zod'
 import type { Database, Sql } from '../../messaging/sql.ts'
 import { HttpError, parse } from '../../web/errors.ts'
 import { isAdmitted, statusOf, turnHasPassed, type Place, type PlaceStatus, type RoomSettings } from './room.rules.ts'
-import { admissionTimes, openRoom, placeOfSession, requeuePlace, takePlace, type StoredRoom } from './rooms.ts'
+import { admissionTimes, openRoom, placeOfSession, requeuePlace, roomOf, takePlace, type StoredRoom } from './rooms.ts'
 import type { RoomDeps } from './settings.ts'
 import { showtimeOf } from './showtimes.ts'
 
@@ -53,9 +54,9 @@ const placeFor = async (sql: Sql, settings: RoomSettings, room: StoredRoom, brow
 export const joinRoom = async (deps: RoomDeps, input: unknown, who: { readonly browserSession: string; readonly address: string }): Promise<Joined> => {
   await throttle(deps.db, deps.settings.joinsPerAddressPerMinute, who.address)
   const request = parse(joinRequest, input, 'join request')
-  if (!(await showtimeOf(deps.db, request.showtimeId))) throw new HttpError('NOT_FOUND', `no showtime "${request.showtimeId}"`)
+  if (!(await sharedRead(deps.db, `waiting-room.showtime ${request.showtimeId}`, () => showtimeOf(deps.db, request.showtimeId)))) throw new HttpError('NOT_FOUND', `no showtime "${request.showtimeId}"`)
   const now = deps.clock()
-  const room = await openRoom(deps.db, request.showtimeId, now)
+  const room = await openRoom(deps.db, request.showtimeId, now, (id) => sharedRead(deps.db, `waiting-room.room ${id}`, () => roomOf(deps.db, id)))
   const place = await deps.commit((tx) => placeFor(tx, deps.settings, room, who.browserSession, now))
   const token = await deps.tokens.sign({ showtimeId: room.showtimeId, place: place.number, browserSession: who.browserSession }, now)
   return { token, place: statusOf(room, place, deps.settings) }

@@ -26,10 +26,11 @@ export const roomsByIds = async (sql: Sql, showtimeIds: readonly string[]): Prom
 
 /**
  * The room of a showtime, made on first use with its own sequence. Two first joins at once: the second waits on the
- * first's insert, finds the room there, and makes no sequence.
+ * first's insert, finds the room there, and makes no sequence. `read` is how the room is looked up first (a join
+ * shares its read with the joins arriving with it).
  */
-export const openRoom = async (db: Database, showtimeId: string, now: Date): Promise<StoredRoom> => {
-  const known = await roomOf(db, showtimeId)
+export const openRoom = async (db: Database, showtimeId: string, now: Date, read = (id: string) => roomOf(db, id)): Promise<StoredRoom> => {
+  const known = await read(showtimeId)
   if (known) return known
   await db.transaction(async (tx) => {
     const made = await tx.query<{ roomNo: number }>(
