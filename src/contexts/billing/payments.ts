@@ -18,12 +18,15 @@ const stateOf = (row: Row): PaymentState => {
 }
 
 /**
- * The order's payment, locked until the transaction ends. The insert waits for a concurrent first insert to commit,
- * and `for update` reads the latest committed row: a capture and a refund of one order see each other's effect.
+ * The order's payment, locked until the transaction ends, in one statement: the insert of a first, empty payment
+ * meets the row a concurrent first insert committed, and `on conflict do update` locks the latest committed version
+ * and returns it, so a capture and a refund of one order see each other's effect.
  */
 export const lockPayment = async (sql: Sql, order: { readonly orderId: string; readonly showtimeId: string }): Promise<PaymentState> => {
-  await sql.query(`insert into billing.payments (order_id, showtime_id, status) values ($1, $2, 'none') on conflict (order_id) do nothing`, [order.orderId, order.showtimeId])
-  const { rows } = await sql.query<Row>('select status, payment_id, amount_cents, refund_reason from billing.payments where order_id = $1 for update', [order.orderId])
+  const { rows } = await sql.query<Row>(
+    `insert into billing.payments (order_id, showtime_id, status) values ($1, $2, 'none')
+     on conflict (order_id) do update set order_id = excluded.order_id
+     returning status, payment_id, amount_cents, refund_reason`, [order.orderId, order.showtimeId])
   return stateOf(rows[0]!)
 }
 
