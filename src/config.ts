@@ -17,8 +17,8 @@ const schema = z.object({
   POPCORN_BROKER_URL: z.string().regex(/^amqps?:\/\/.+/, 'must start with amqp:// or amqps://').optional(),
   POPCORN_BROKER_NAMESPACE: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'lower-case letters, digits and dashes').default('popcorn'),
   POPCORN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Messages each endpoint handles at once in this process. */
-  POPCORN_CONCURRENCY: number(1, 256).default(8),
+  /** Batches each endpoint handles at once in this process; unset: 8 on PostgreSQL, 1 on PGlite (see busSettingsOf). */
+  POPCORN_CONCURRENCY: number(1, 256).optional(),
   /** Most messages a consumer handles in one transaction (a partition's writer: one batch at a time). */
   POPCORN_BATCH_SIZE: number(1, 5_000).default(256),
   /** Most messages one transaction sends to one queue or topic as one bundle (one row, one broker message); 1: each alone. */

@@ -39,7 +39,7 @@ export const startWriter = async (config: Config, db: Database, logger: Logger) 
   const bus = createBus({
     db, transport, catalog: writerCatalog(), logger,
     instanceId: `bench-writer-${process.pid}-${randomBytes(2).toString('hex')}`,
-    ...busSettingsOf(config),
+    ...busSettingsOf(config, db),
   })
   try {
     await bus.start(endpoint)
