@@ -30,8 +30,8 @@ export interface Received {
 }
 
 /**
- * A strict showtime that, as the writer last decided it, has fewer seats left than asked: answered at once, with
- * nothing stored and nothing sent. The view is read afresh for every request, so seats that come back reopen it.
+ * A showtime that, as the writer last decided it, has fewer seats left than asked: answered at once, with nothing
+ * stored and nothing sent. The view is read afresh for every request, so seats that come back reopen it.
  */
 export interface SoldOut {
   readonly orderId: string
@@ -46,9 +46,13 @@ export type Placed = Received | SoldOut
 export const isSoldOutAtOnce = (placed: Placed): placed is SoldOut => !('statusUrl' in placed)
 
 const acceptsAtEdge = (showtime: ShowtimeRow) => showtime.policy === 'optimistic' && showtime.ticketType !== 'drawing'
-/** A drawing's entries take no seats, and an optimistic showtime may promise beyond what is left. */
-const soldOutFor = (showtime: ShowtimeRow, tickets: number) =>
-  showtime.policy === 'strict' && showtime.ticketType !== 'drawing' && showtime.seatsLeft < tickets
+/**
+ * Fewer seats left, as the writer last decided, than asked: the writer would say sold out too (an optimistic showing's
+ * edge promises only within what is left, so its view is no more hopeful than a strict one's). A drawing's entries
+ * take no seats.
+ */
+export const soldOutFor = (showtime: Pick<ShowtimeRow, 'ticketType' | 'seatsLeft'>, tickets: number) =>
+  showtime.ticketType !== 'drawing' && showtime.seatsLeft < tickets
 
 /** A flood from one browser session is slowed down without touching anyone else. */
 const perSession = new RateLimiterMemory({ points: 20, duration: 10 })
@@ -59,7 +63,7 @@ const perSession = new RateLimiterMemory({ points: 20, duration: 10 })
  * will be answered. Nothing is stored for bad input, which is refused before the order joins a group.
  * An optimistic showtime whose seats this web node's estimate still covers is answered "accepted" at once: the order
  * is stored as accepted at the edge and billing told to charge (OrderAcceptedAtEdge), in that same transaction.
- * A strict showtime the view shows sold out for this request is answered "sold out" at once, and nothing is stored.
+ * A showtime the view shows sold out for this request is answered "sold out" at once, and nothing is stored.
  */
 export const placeOrder = async (
   deps: { db: Database; session: MessageSession; admission?: Admission; estimate?: EdgeEstimate },
