@@ -8,6 +8,7 @@ import type { MessageSession } from './messaging/session.ts'
 import type { Database } from './messaging/sql.ts'
 import formBody from '@fastify/formbody'
 import { admitEveryone, type Admission } from './web/admission.ts'
+import { alwaysAvailable, type Availability } from './web/availability.ts'
 import { registerBrowserSessions } from './web/browser-session.ts'
 import { registerErrorHandling } from './web/error-handler.ts'
 import { registerViews } from './web/views.ts'
@@ -26,10 +27,19 @@ export interface AppDeps {
   readonly config?: Config
   /** The gate in front of ordering, when the caller made it already (a web node shares it with its sockets). */
   readonly admission?: Admission
+  /** Ordering's view of what is sold out, when the caller made it already. */
+  readonly availability?: Availability
+}
+
+/** Ordering's view of which showtimes are sold out, when a context provides it; without it every one may have seats. */
+export const availabilityOf = (contexts: readonly ContextModule[], deps: { db: Database }): Availability => {
+  const providers = contexts.filter((context) => context.availability)
+  if (providers.length > 1) throw new Error(`only one context may say what is sold out; ${providers.map((c) => c.name).join(' and ')} both do`)
+  return providers[0]?.availability?.(deps) ?? alwaysAvailable
 }
 
 /** The gate of the context that provides one (the waiting room); without it everyone may order. */
-export const admissionOf = (contexts: readonly ContextModule[], deps: { db: Database; config: Config; logger: Logger }): Admission => {
+export const admissionOf = (contexts: readonly ContextModule[], deps: { db: Database; config: Config; logger: Logger; availability?: Availability }): Admission => {
   const providers = contexts.filter((context) => context.admission)
   if (providers.length > 1) throw new Error(`only one context may control admission; ${providers.map((c) => c.name).join(' and ')} both do`)
   return providers[0]?.admission?.(deps) ?? admitEveryone
@@ -46,8 +56,9 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   await app.register(opsApi(deps.bus.errors))
   const contexts = (deps.contexts ?? allContexts).map(onWebNode)
   const config = deps.config ?? loadConfig({})
-  const admission = deps.admission ?? admissionOf(contexts, { db: deps.db, config, logger: deps.logger })
-  const web = { db: deps.db, session: deps.session, logger: deps.logger, config, admission }
+  const availability = deps.availability ?? availabilityOf(contexts, { db: deps.db })
+  const admission = deps.admission ?? admissionOf(contexts, { db: deps.db, config, logger: deps.logger, availability })
+  const web = { db: deps.db, session: deps.session, logger: deps.logger, config, admission, availability }
   for (const context of contexts) if (context.web) await app.register(context.web(web))
   return app
 }

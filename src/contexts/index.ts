@@ -5,6 +5,7 @@ import type { MigrationSource } from '../adapters/db/migrate.ts'
 import type { EndpointDefinition } from '../messaging/endpoint.ts'
 import type { HandlerRegistration } from '../messaging/handler.ts'
 import type { Admission } from '../web/admission.ts'
+import type { Availability } from '../web/availability.ts'
 import type { BrowserSocket, Realtime } from '../web/realtime.ts'
 import type { MessageDefinition } from '../messaging/message.ts'
 import type { MessageSession } from '../messaging/session.ts'
@@ -28,6 +29,8 @@ export interface WebDeps {
   readonly config: Config
   /** Whether a browser may order a showtime now (the waiting room's gate; everyone, without one). */
   readonly admission: Admission
+  /** Which showtimes ordering's view shows sold out (for the waiting room; every one may have seats, without it). */
+  readonly availability?: Availability
 }
 
 /** What a context's back end gets when a process starts it (once, before its endpoint consumes). */
@@ -52,7 +55,9 @@ export interface ContextModule {
   /** Events it takes from a browser's socket: called once per web node, then with each socket that connects. */
   readonly socket?: (deps: WebDeps) => (client: BrowserSocket) => void
   /** Admission control in front of ordering (the waiting room): at most one context provides it. */
-  readonly admission?: (deps: Pick<WebDeps, 'db' | 'config' | 'logger'>) => Admission
+  readonly admission?: (deps: Pick<WebDeps, 'db' | 'config' | 'logger' | 'availability'>) => Admission
+  /** Which of its showtimes are sold out, as its writers last decided (ordering): at most one context provides it. */
+  readonly availability?: (deps: Pick<WebDeps, 'db'>) => Availability
   /** Handlers on each web node's own queue: replies and events to push to the browsers it holds. */
   readonly webHandlers?: (deps: { readonly realtime: Realtime }) => readonly HandlerRegistration[]
   /**

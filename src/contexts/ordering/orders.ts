@@ -88,6 +88,12 @@ export const saveShowtimeView = async (sql: Sql, loaded: LoadedShowtime) => {
   )
 }
 
+/** Of these showtimes, those whose seats are all taken as their writers last decided (a drawing's never are). */
+export const soldOutShowtimes = async (sql: Sql, showtimeIds: readonly string[]): Promise<ReadonlySet<string>> =>
+  new Set((await sql.query<{ showtimeId: string }>(
+    `select showtime_id as "showtimeId" from ordering.showtimes where showtime_id = any($1::text[]) and ticket_type <> 'drawing' and seats_left <= 0`,
+    [showtimeIds])).rows.map((row) => row.showtimeId))
+
 /** The orders of a batch that ordering has seen before, and whether (and how) each was decided. */
 export const ordersByIds = async (sql: Sql, orderIds: readonly string[]) =>
   new Map((await sql.query<{ orderId: string; decidedAt: string | null; outcome: Record<string, unknown> | null }>(

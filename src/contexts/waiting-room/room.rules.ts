@@ -111,6 +111,8 @@ export interface Measures {
   readonly capacity: number
   /** How long the orders the writers decided in the last second had waited for them (90th percentile); null: none decided. */
   readonly waitedMs: number | null
+  /** The showing has no seat left as its writer last decided: there is nothing to queue for. */
+  readonly soldOut?: boolean
 }
 
 /**
@@ -139,9 +141,12 @@ const sameMoment = (a: Date | null, b: Date | null) => (a === null ? b === null 
 const switched = (room: Room, measures: Measures, now: Date, settings: RoomSettings): Room => {
   // Switched on, an outflow starts from what the writers were measured to take; while on, it probes from there.
   const startRate = room.fixedRate ?? measures.capacity
+  // A room switching itself lets everyone through once its showing is sold out: the order page says so at once, and
+  // a queue would only keep people from hearing it. (An admin's "on" stays on.)
   const shouldBeActive =
     room.mode === 'on' ? true
     : room.mode === 'off' ? false
+    : measures.soldOut === true ? false
     : room.active ? !(room.calmSince !== null && now.getTime() - room.calmSince.getTime() >= settings.calmMs)
     : room.arrivalsPerSecond > measures.capacity
   // Switching on or off, everyone numbered so far was let in (or is let in now): the queue starts behind them.

@@ -165,6 +165,15 @@ describe('switching on and off by itself (auto)', () => {
     const calm = room({ active: true, admittedThrough: 120, numberAtTick: 120, calmSince: at(0), tickedAt: at(0) })
     given(calm).when([1, { lastNumber: 300, capacity: 50, waitedMs: null }]).then({ active: true, calmSince: null })
   })
+
+  test('once its showing is sold out it switches off and lets everyone waiting through: there is nothing to queue for', () => {
+    const crowded = room({ active: true, rate: 50, admittedThrough: 100, numberAtTick: 900, arrivalsPerSecond: 800, tickedAt: at(0) })
+    given(crowded).when([1, { lastNumber: 1_000, capacity: 50, waitedMs: null, soldOut: true }]).then({ active: false, admittedThrough: 1_000 })
+  })
+
+  test('a sold-out showing\'s crowd does not switch it on', () => {
+    given(room()).when([1, { lastNumber: 5_000, capacity: 20, waitedMs: null, soldOut: true }]).then({ active: false, admittedThrough: 5_000 })
+  })
 })
 
 describe('what the admin sets', () => {
@@ -184,6 +193,11 @@ describe('what the admin sets', () => {
   test('off lets everyone waiting in', () => {
     const off = applyMode(room({ mode: 'on', active: true, admittedThrough: 3, numberAtTick: 40 }), { mode: 'off', fixedRate: null }, { lastNumber: 40, capacity: 50, waitedMs: null }, at(1), settings)
     assert.deepEqual([off.active, off.admittedThrough, waitingIn(off, 40)], [false, 40, 0])
+  })
+
+  test('forced on stays on, even when its showing is sold out: the admin decides', () => {
+    const forced = room({ mode: 'on', active: true, rate: 10, admittedThrough: 10, tickedAt: at(0) })
+    given(forced).when([1, { lastNumber: 500, capacity: 50, waitedMs: null, soldOut: true }]).then({ active: true })
   })
 
   test('forced on stays on when calm; forced off stays off when crowded', () => {

@@ -1,4 +1,5 @@
 import type { Config } from '../../config.ts'
+import { alwaysAvailable, type Availability } from '../../web/availability.ts'
 import type { MessageSession } from '../../messaging/session.ts'
 import type { Database, Sql } from '../../messaging/sql.ts'
 import type { CapacitySettings } from './capacity.rules.ts'
@@ -40,13 +41,16 @@ export interface RoomDeps {
   readonly commit: <T>(work: (tx: Sql) => Promise<T>) => Promise<T>
   readonly settings: WaitingRoomSettings
   readonly tokens: PlaceTokens
+  /** Which showings have no seat left: their rooms let everyone through, there is nothing to queue for. */
+  readonly availability: Availability
   readonly clock: () => Date
 }
 
-export const roomDeps = (deps: { readonly db: Database; readonly config: Config; readonly session?: MessageSession }): RoomDeps => ({
+export const roomDeps = (deps: { readonly db: Database; readonly config: Config; readonly session?: MessageSession; readonly availability?: Availability }): RoomDeps => ({
   db: deps.db,
   commit: (work) => (deps.session ? deps.session.grouped((tx) => work(tx)) : deps.db.transaction(work)),
   settings: settingsFrom(deps.config),
   tokens: placeTokens({ db: deps.db, secret: deps.config.POPCORN_SECRET, ttlMs: tokenTtlMs }),
+  availability: deps.availability ?? alwaysAvailable,
   clock: () => new Date(),
 })

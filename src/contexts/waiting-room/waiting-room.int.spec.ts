@@ -13,7 +13,7 @@ import { placeTokens } from './place-token.ts'
 import { roomDeps } from './settings.ts'
 import { tickRooms } from './ticker.ts'
 
-const rooms = ['fcfs', 'single', 'tokens', 'guarded', 'switches', 'auto-hot', 'two-nodes', 'probing'] as const
+const rooms = ['fcfs', 'single', 'tokens', 'guarded', 'switches', 'auto-hot', 'two-nodes', 'probing', 'sells-out'] as const
 const env = { POPCORN_WAITING_ROOM_TICK_MS: '100', POPCORN_WAITING_ROOM_JOINS_PER_ADDRESS_PER_MINUTE: '100000' }
 
 const count = async (node: PopcornNode, sql: string, params: unknown[] = []) => (await node.world.db.query<{ n: number }>(`select count(*)::int as n from ${sql}`, params)).rows[0]!.n
@@ -24,7 +24,7 @@ for (const shape of shapes) {
 
     before(async () => {
       node = await startPopcornNode(shape, [ordering, waitingRoom], env)
-      for (const id of rooms) await node.schedule(showtime(id))
+      for (const id of rooms) await node.schedule(showtime(id, id === 'sells-out' ? { capacity: 2 } : {}))
       await eventually(async () => assert.equal(await count(node, 'waiting_room.showtimes'), rooms.length), { timeoutMs: 60_000, what: 'the showtimes known to the waiting room' })
     })
     after(async () => node?.stop())
@@ -226,6 +226,31 @@ for (const shape of shapes) {
       const latecomer = await visitor(node.url).join('auto-hot')
       assert.deepEqual([latecomer.body.place.active, latecomer.body.place.admitted], [true, false], 'now the queue forms')
       assert.ok(latecomer.body.place.ratePerSecond >= 20, 'let through at the measured capacity (never below its floor)')
+    })
+
+    test('a sold-out showing\'s crowd is not queued: each is let through at once and told sold out at once', { timeout: 120_000 }, async () => {
+      const first = visitor(node.url)
+      const joined = await first.join('sells-out')
+      assert.equal(joined.body.place.admitted, true)
+      const bought = await first.order({ showtimeId: 'sells-out', tickets: 2, email: 'first@example.com', placeToken: joined.body.token })
+      assert.equal(bought.status, 202, JSON.stringify(bought.body))
+      await eventually(async () => assert.equal((await (await fetch(`${node.url}/api/showtimes/sells-out/seats`)).json() as { seatsLeft: number }).seatsLeft, 0), { what: 'the writer sold the last seats' })
+
+      const crowd = Array.from({ length: 400 }, () => visitor(node.url))
+      await Promise.all(crowd.map((v) => v.join('sells-out')))
+      // However many arrive, the room of a sold-out showing stays off and lets everyone through.
+      const boss = admin(node.url)
+      await eventually(async () => {
+        const room = (await boss.rooms()).rooms.find((r) => r.showtimeId === 'sells-out')!
+        assert.ok(room.arrivalsPerSecond > room.capacityPerSecond, `arrivals ${room.arrivalsPerSecond}/s measured above capacity ${room.capacityPerSecond}/s`)
+        assert.equal(room.active, false)
+      }, { timeoutMs: 30_000, intervalMs: 50 })
+      const late = visitor(node.url)
+      const place = (await late.join('sells-out')).body
+      assert.deepEqual([place.place.active, place.place.admitted], [false, true])
+      const told = await late.order({ showtimeId: 'sells-out', tickets: 1, email: 'late@example.com', placeToken: place.token })
+      assert.equal(told.status, 200)
+      assert.equal(told.body.status, 'sold-out')
     })
   })
 
