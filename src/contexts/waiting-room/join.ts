@@ -4,9 +4,9 @@ import { z } from 'zod'
 import type { Database, Sql } from '../../messaging/sql.ts'
 import { HttpError, parse } from '../../web/errors.ts'
 import { isAdmitted, statusOf, turnHasPassed, type Place, type PlaceStatus, type RoomSettings } from './room.rules.ts'
-import { admissionTimes, openRoom, placeOfSession, requeuePlace, roomOf, takePlace, type StoredRoom } from './rooms.ts'
+import { admissionTimes, heldOrNewPlace, openRoom, requeuePlace, roomOf, type StoredRoom } from './rooms.ts'
 import type { RoomDeps } from './settings.ts'
-import { showtimeOf } from './showtimes.ts'
+import { knownShowtimeOf } from './showtimes.ts'
 
 export const showtimeId = z.string().max(80).regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a showtime id is lowercase letters, digits and dashes')
 const joinRequest = z.object({ showtimeId })
@@ -35,11 +35,11 @@ const throttle = async (db: Database, perMinute: number, address: string) => {
 const placeFor = async (sql: Sql, settings: RoomSettings, room: StoredRoom, browserSession: string, now: Date): Promise<Place> => {
   const fresh = { showtimeId: room.showtimeId, browserSession, joinedAt: now, throughAtJoin: room.admittedThrough, admittedAt: room.active ? null : now }
   for (let attempt = 0; attempt < 3; attempt++) {
-    const held = await placeOfSession(sql, room.showtimeId, browserSession)
+    const found = await heldOrNewPlace(sql, room, fresh)
     const place =
-      !held ? await takePlace(sql, room, fresh)
-      : turnHasPassed(held, now, settings) ? await requeuePlace(sql, room, held, fresh)
-      : held
+      !found || found.isNew ? found?.place
+      : turnHasPassed(found.place, now, settings) ? await requeuePlace(sql, room, found.place, fresh)
+      : found.place
     if (!place) continue // the same session joined at the same moment: take what it got
     if (place.admittedAt || !isAdmitted(room, place)) return place
     return { ...place, admittedAt: (await admissionTimes(sql, room.showtimeId, [place.number], now)).get(place.number) ?? now }
@@ -54,7 +54,7 @@ const placeFor = async (sql: Sql, settings: RoomSettings, room: StoredRoom, brow
 export const joinRoom = async (deps: RoomDeps, input: unknown, who: { readonly browserSession: string; readonly address: string }): Promise<Joined> => {
   await throttle(deps.db, deps.settings.joinsPerAddressPerMinute, who.address)
   const request = parse(joinRequest, input, 'join request')
-  if (!(await sharedRead(deps.db, `waiting-room.showtime ${request.showtimeId}`, () => showtimeOf(deps.db, request.showtimeId)))) throw new HttpError('NOT_FOUND', `no showtime "${request.showtimeId}"`)
+  if (!(await knownShowtimeOf(deps.db, request.showtimeId))) throw new HttpError('NOT_FOUND', `no showtime "${request.showtimeId}"`)
   const now = deps.clock()
   const room = await openRoom(deps.db, request.showtimeId, now, (id) => sharedRead(deps.db, `waiting-room.room ${id}`, () => roomOf(deps.db, id)))
   const place = await deps.commit((tx) => placeFor(tx, deps.settings, room, who.browserSession, now))

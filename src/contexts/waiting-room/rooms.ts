@@ -66,15 +66,24 @@ export const placeOfSession = async (sql: Sql, showtimeId: string, browserSessio
   (await sql.query<Place>(`select ${placeColumns} from waiting_room.places where showtime_id = $1 and browser_session = $2`, [showtimeId, browserSession])).rows[0]
 
 /**
- * A new place at the back of the queue, numbered by the room's sequence. Undefined when the session took one at
- * the same moment (its number is then a gap nobody holds, passed over like anyone else's).
+ * The session's place in the room, or (when it holds none) a new one at the back, in one statement: a join is one
+ * round trip. Undefined when the same session took one at the same moment (its number is then a gap nobody holds, passed over
+ * like anyone else's).
  */
-export const takePlace = async (sql: Sql, room: StoredRoom, place: Omit<Place, 'number'>): Promise<Place | undefined> =>
-  (await sql.query<Place>(
-    `insert into waiting_room.places (showtime_id, number, browser_session, joined_at, through_at_join, admitted_at)
-     values ($1, nextval('waiting_room.numbers_${Number(room.roomNo)}'), $2, $3, $4, $5)
-     on conflict do nothing returning ${placeColumns}`,
-    [place.showtimeId, place.browserSession, place.joinedAt, place.throughAtJoin, place.admittedAt])).rows[0]
+export const heldOrNewPlace = async (sql: Sql, room: StoredRoom, place: Omit<Place, 'number'>): Promise<{ place: Place; isNew: boolean } | undefined> => {
+  const { rows } = await sql.query<Place & { isNew: boolean }>(
+    `with held as (select ${placeColumns} from waiting_room.places where showtime_id = $1 and browser_session = $2),
+     taken as (
+       insert into waiting_room.places (showtime_id, number, browser_session, joined_at, through_at_join, admitted_at)
+       select $1, nextval('waiting_room.numbers_${Number(room.roomNo)}'), $2, $3, $4, $5 where not exists (select 1 from held)
+       on conflict do nothing returning ${placeColumns})
+     select *, false as "isNew" from held union all select *, true from taken`,
+    [place.showtimeId, place.browserSession, place.joinedAt, place.throughAtJoin, place.admittedAt])
+  const [row] = rows
+  if (!row) return undefined
+  const { isNew, ...found } = row
+  return { place: found, isNew }
+}
 
 /** A place whose turn has passed goes to the back of the queue under a new number; its old token no longer fits. */
 export const requeuePlace = async (sql: Sql, room: StoredRoom, old: Place, place: Pick<Place, 'joinedAt' | 'throughAtJoin' | 'admittedAt'>): Promise<Place | undefined> =>

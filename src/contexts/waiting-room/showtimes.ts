@@ -1,4 +1,5 @@
-import type { Sql } from '../../messaging/sql.ts'
+import { LRUCache } from 'lru-cache'
+import type { Database, Sql } from '../../messaging/sql.ts'
 
 /** What the waiting room knows of a showtime: enough to name it on its page and to send a person on to order. */
 export interface KnownShowtime {
@@ -20,6 +21,21 @@ export const saveShowtime = (sql: Sql, s: Omit<KnownShowtime, 'startsAt'> & { re
 
 export const showtimeOf = async (sql: Sql, showtimeId: string): Promise<KnownShowtime | undefined> =>
   (await sql.query<KnownShowtime>(`select ${columns} from waiting_room.showtimes where showtime_id = $1`, [showtimeId])).rows[0]
+
+/**
+ * What the room knows of a showtime changes only when catalog reschedules it: each process keeps what it read for a
+ * few seconds, so a burst of joins does not read the same row thousands of times. A showtime not known is asked again.
+ */
+const known = new WeakMap<Database, LRUCache<string, KnownShowtime>>()
+export const knownShowtimeOf = async (db: Database, showtimeId: string): Promise<KnownShowtime | undefined> => {
+  let cache = known.get(db)
+  if (!cache) known.set(db, (cache = new LRUCache<string, KnownShowtime>({ max: 10_000, ttl: 10_000 })))
+  const cached = cache.get(showtimeId)
+  if (cached) return cached
+  const found = await showtimeOf(db, showtimeId)
+  if (found) cache.set(showtimeId, found)
+  return found
+}
 
 export const allShowtimes = async (sql: Sql): Promise<KnownShowtime[]> =>
   (await sql.query<KnownShowtime>(`select ${columns} from waiting_room.showtimes order by starts_at, showtime_id`)).rows
