@@ -7,21 +7,12 @@ import { createBus } from '../../src/messaging/bus.ts'
 import { defineEndpoint } from '../../src/messaging/endpoint.ts'
 import type { Transport } from '../../src/messaging/transport.ts'
 import { randomSuffix } from '../lib/servers.ts'
+import { benchShowing } from '../writer/orders.ts'
 import { writerCatalog, writerMigrations } from '../writer/writer.ts'
 import type { World } from './worlds.ts'
 
 /** The ramp's showing: an arena, far more seats than every ticket the ramp offers, so that each order takes seats. */
-export const arenaShowing = (capacity: number) => ({
-  showtimeId: 'bench-arena-1',
-  movieTitle: 'Bench: the ramp',
-  theaterName: 'Loopback Arena',
-  startsAt: new Date(Date.now() + 30 * 24 * 3_600_000).toISOString(),
-  ticketType: 'regular' as const,
-  policy: 'strict' as const,
-  priceCents: 1_250,
-  drawingAt: null,
-  capacity,
-})
+export const arenaShowing = (capacity: number) => ({ ...benchShowing(capacity), showtimeId: 'bench-arena-1', movieTitle: 'Bench: the ramp', theaterName: 'Loopback Arena' })
 
 /**
  * Asks Popcorn's ordering to open the arena showing, as the catalog does for its own: OpenShowtime on the bus.

@@ -32,6 +32,16 @@ const until = (promise: Promise<unknown>, stop: AbortSignal) =>
 
 const codeOf = (answer: Answer) => (answer.ok ? undefined : answer.error?.code ?? 'UNKNOWN')
 
+/** A browser's realtime connection: a browser session of its own, the websocket first, long-polling only when it cannot be opened. */
+export const browserSocket = (url: string) => io(url, {
+  transports: ['websocket', 'polling'],
+  tryAllTransports: true,
+  forceNew: true,
+  extraHeaders: { cookie: `popcorn_session=${crypto.randomUUID()}` },
+  reconnectionDelay: 500,
+  timeout: 20_000,
+})
+
 /**
  * A browser on the ordering page of a hot showing, as a real realtime client: its own browser-session cookie and
  * socket, the waiting room when the server has one, then the order, then the outcome pushed to it.
@@ -43,15 +53,7 @@ export const popcornBuyers = (url: string, options: { room: boolean; answerTimeo
     place && typeof place.ratePerSecond === 'number' && sightings.push({ at, active: place.active === true, ratePerSecond: place.ratePerSecond })
 
   const act: Act = async (buyer, trace, now, stop) => {
-    const socket = io(url, {
-      // As the browser: the websocket first, long-polling only when it cannot be opened.
-      transports: ['websocket', 'polling'],
-      tryAllTransports: true,
-      forceNew: true,
-      extraHeaders: { cookie: `popcorn_session=${crypto.randomUUID()}` },
-      reconnectionDelay: 500,
-      timeout: 20_000,
-    })
+    const socket = browserSocket(url)
     sockets.push(socket)
     const ask = async (event: string, payload: unknown) =>
       (await socket.timeout(options.answerTimeoutMs).emitWithAck(event, payload)) as Answer

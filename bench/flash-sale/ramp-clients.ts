@@ -1,4 +1,5 @@
-import { io, type Socket } from 'socket.io-client'
+import type { Socket } from 'socket.io-client'
+import { browserSocket } from './popcorn-buyer.ts'
 import { eachLimit } from './popcorn.ts'
 import type { RampClient, RampTrace } from './ramp.ts'
 
@@ -16,13 +17,7 @@ export const popcornRampClient = async (url: string, options: { sockets: number;
     if (typeof pushed?.orderId === 'string') waiting.get(pushed.orderId)?.(String(pushed.outcome))
   }
   await eachLimit(Array.from({ length: options.sockets }, (_, i) => i), 50, async () => {
-    const socket = io(url, {
-      transports: ['websocket', 'polling'],
-      tryAllTransports: true,
-      forceNew: true,
-      extraHeaders: { cookie: `popcorn_session=${crypto.randomUUID()}` },
-      reconnectionDelay: 500,
-    })
+    const socket = browserSocket(url)
     sockets.push(socket)
     socket.on('order:outcome', onOutcome)
     await new Promise<void>((resolve, reject) => {
