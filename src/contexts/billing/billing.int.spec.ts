@@ -140,6 +140,28 @@ for (const shape of shapes) {
       await eventually(() => assert.equal(captures.length, 30))
     })
 
+    test('orders accepted together are settled together: each charged once, one twice in the batch too, one owed a refund refunded', async () => {
+      const orders = Array.from({ length: 12 }, () => anOrder())
+      const [twice, owed] = orders
+      await publish(OrderCancelled, cancelled(owed!))
+      await billingHandled(1)
+      // One transaction's events to one queue travel as one bundle, and are handled as one batch.
+      await bus.session('ordering').transaction(async (_, out) => {
+        for (const order of orders) out.publish(OrderAccepted, accepted(order))
+        out.publish(OrderAccepted, accepted(twice!))
+      })
+
+      await billingHandled(14)
+      await eventually(() => assert.equal(captures.length, 12))
+      const counts = (await world.db.query<{ kind: string; n: number; orders: number }>(
+        'select kind, count(*)::int as n, count(distinct order_id)::int as orders from billing.provider_operations group by kind order by kind')).rows
+      assert.deepEqual(counts, [{ kind: 'capture', n: 12, orders: 12 }, { kind: 'refund', n: 1, orders: 1 }])
+      assert.deepEqual(new Set(await Promise.all(orders.slice(1).map((o) => status(o.orderId)))), new Set(['captured', 'refunded']))
+      assert.equal(await status(owed!.orderId), 'refunded')
+      assert.equal(await status(twice!.orderId), 'captured')
+      await eventually(() => assert.deepEqual(refunds.map((r) => r.orderId), [owed!.orderId]))
+    })
+
     test('bad input to the payments API gets a clear error', async () => {
       const response = await app.inject({ url: '/api/billing/payments/not-an-id' })
       assert.equal(response.statusCode, 400)

@@ -1,7 +1,7 @@
-import type { HandlerContext } from '../../messaging/handler.ts'
+import type { BatchItem, HandlerContext } from '../../messaging/handler.ts'
 import { PaymentCaptured, PaymentRefunded } from './messages.ts'
 import { decide, type PaymentCommand, type PaymentEvent } from './payment.decider.ts'
-import { lockPayment, recordCapture, recordRefund, recordRefundOwed } from './payments.ts'
+import { lockPayment, lockPayments, recordCapture, recordCaptures, recordRefund, recordRefundOwed } from './payments.ts'
 import type { ProviderFor } from './provider.ts'
 
 type Order = { readonly orderId: string; readonly showtimeId: string }
@@ -14,6 +14,36 @@ export const settlePayment = async (ctx: HandlerContext, providerFor: ProviderFo
   const events = decide(command, await lockPayment(ctx.tx, order))
   const provider = providerFor(ctx.tx)
   for (const event of events) await carryOut(ctx, provider, order, event)
+}
+
+/**
+ * A batch of commands, one per order, as `settlePayment` settles each: the ledger rows locked in one statement and the
+ * captures written in one, the provider asked for each as before. Anything but a plain capture (a refund owed, say)
+ * is carried out as `settlePayment` does. An order twice in the batch: each settled in turn, on its own.
+ */
+export const settlePayments = async (items: readonly BatchItem<{ order: Order; command: PaymentCommand }>[], providerFor: ProviderFor): Promise<void> => {
+  if (items.length === 0) return
+  if (new Set(items.map((i) => i.data.order.orderId)).size < items.length) {
+    for (const { data, context } of items) await settlePayment(context, providerFor, data.order, data.command)
+    return
+  }
+  const { tx } = items[0]!.context
+  const states = await lockPayments(tx, items.map((i) => i.data.order))
+  const provider = providerFor(tx)
+  const captures: Parameters<typeof recordCaptures>[1][number][] = []
+  for (const { data: { order, command }, context } of items) {
+    const events = decide(command, states.get(order.orderId)!)
+    const [only] = events
+    if (events.length !== 1 || only?.type !== 'PaymentCaptured') {
+      for (const event of events) await carryOut(context, provider, order, event)
+      continue
+    }
+    const { paymentId, amountCents } = only.data
+    const { reference } = await provider.capture({ paymentId, orderId: order.orderId, amountCents, at: context.now })
+    captures.push({ orderId: order.orderId, paymentId, amountCents, reference, at: context.now })
+    context.publish(PaymentCaptured, { paymentId, orderId: order.orderId, amountCents })
+  }
+  await recordCaptures(tx, captures)
 }
 
 const carryOut = async (ctx: HandlerContext, provider: ReturnType<ProviderFor>, { orderId, showtimeId }: Order, event: PaymentEvent) => {

@@ -30,6 +30,30 @@ export const lockPayment = async (sql: Sql, order: { readonly orderId: string; r
   return stateOf(rows[0]!)
 }
 
+/**
+ * Many orders' payments locked at once, as `lockPayment` locks one, in one statement: each order's state by its id.
+ * The orders must be distinct (one statement cannot see its own insert of an order twice).
+ */
+export const lockPayments = async (sql: Sql, orders: readonly { readonly orderId: string; readonly showtimeId: string }[]): Promise<Map<string, PaymentState>> => {
+  const { rows } = await sql.query<Row & { order_id: string }>(
+    `insert into billing.payments (order_id, showtime_id, status)
+     select o.order_id, o.showtime_id, 'none' from unnest($1::uuid[], $2::text[]) as o(order_id, showtime_id)
+     on conflict (order_id) do update set order_id = excluded.order_id
+     returning order_id::text, status, payment_id, amount_cents, refund_reason`,
+    [orders.map((o) => o.orderId), orders.map((o) => o.showtimeId)])
+  return new Map(rows.map((row) => [row.order_id, stateOf(row)]))
+}
+
+/** Many captures written in one statement, as `recordCapture` writes one. */
+export const recordCaptures = async (sql: Sql, captures: readonly { orderId: string; paymentId: string; amountCents: number; reference: string; at: Date }[]) => {
+  if (captures.length === 0) return
+  await sql.query(
+    `update billing.payments p set status = 'captured', payment_id = c."paymentId", amount_cents = c."amountCents", capture_reference = c.reference, captured_at = c.at
+     from json_to_recordset($1::json) as c("orderId" uuid, "paymentId" uuid, "amountCents" int, reference text, at timestamptz)
+     where p.order_id = c."orderId"`,
+    [JSON.stringify(captures)])
+}
+
 export const recordCapture = (sql: Sql, orderId: string, capture: { paymentId: string; amountCents: number; reference: string; at: Date }) =>
   sql.query(
     `update billing.payments set status = 'captured', payment_id = $2, amount_cents = $3, capture_reference = $4, captured_at = $5 where order_id = $1`,

@@ -1,4 +1,4 @@
-import type { HandlerContext } from '../../messaging/handler.ts'
+import type { BatchItem, HandlerContext } from '../../messaging/handler.ts'
 import type { Sql } from '../../messaging/sql.ts'
 import type { InlineImage } from './emails/inline-image.ts'
 import { EmailSent, type EmailKind } from './messages.ts'
@@ -29,9 +29,21 @@ export interface Cause {
 export interface EmailSender {
   /** The stored e-mail's id, or undefined when this cause already sent its e-mail. */
   send(email: Email, cause: Cause): Promise<{ readonly emailId: string } | undefined>
+  /** Many at once, as `send` sends each: per e-mail, its id or undefined. */
+  sendAll(batch: readonly { readonly email: Email; readonly cause: Cause }[]): Promise<readonly ({ readonly emailId: string } | undefined)[]>
 }
 
 export type SenderFor = (tx: Sql) => EmailSender
+
+/** Sends the e-mails of a batch of handled messages (one each) together, and tells the rest of the system of each. */
+export const deliverAll = async (senderFor: SenderFor, items: readonly BatchItem<Email>[]): Promise<void> => {
+  if (items.length === 0) return
+  const sent = await senderFor(items[0]!.context.tx).sendAll(items.map(({ data, context }) => ({ email: data, cause: { messageId: context.headers.messageId, at: context.now } })))
+  for (const [i, { data: email, context }] of items.entries()) {
+    const emailId = sent[i]?.emailId
+    if (emailId) context.publish(EmailSent, { emailId, kind: email.kind, to: email.to, ...(email.orderId && { orderId: email.orderId }) })
+  }
+}
 
 /** Sends an e-mail from a handler and tells the rest of the system, once per causing message. */
 export const deliver = async (senderFor: SenderFor, context: HandlerContext, email: Email): Promise<void> => {

@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto'
-import { handle } from '../../../messaging/handler.ts'
+import { handleBatch } from '../../../messaging/handler.ts'
 import { OrderAccepted } from '../../ordering/messages.ts'
 import { devProvider } from '../dev.provider.ts'
-import { settlePayment } from '../ledger.ts'
+import { settlePayments } from '../ledger.ts'
 import type { ProviderFor } from '../provider.ts'
 
-/** An accepted order is paid for; one accepted at the edge was paid for already, and is not charged again. */
+/**
+ * An accepted order is paid for; one accepted at the edge was paid for already, and is not charged again. Orders
+ * accepted together are settled together (a writer's batch of decisions arrives as one).
+ */
 export const onOrderAccepted = (providerFor: ProviderFor = devProvider) =>
-  handle(OrderAccepted, async (order, ctx) => {
-    if (order.totalCents === 0) return
-    await settlePayment(ctx, providerFor, order, { type: 'CapturePayment', data: { paymentId: randomUUID(), amountCents: order.totalCents } })
-  })
+  handleBatch(OrderAccepted, (items) => settlePayments(
+    items.filter(({ data }) => data.totalCents > 0).map(({ data, context }) => ({
+      context,
+      data: { order: data, command: { type: 'CapturePayment' as const, data: { paymentId: randomUUID(), amountCents: data.totalCents } } },
+    })),
+    providerFor))

@@ -94,6 +94,24 @@ for (const shape of shapes) {
       assert.equal(qrImages(paid.html_body).length, 4)
     })
 
+    test('orders accepted together are e-mailed together: one e-mail each, and EmailSent for each', async () => {
+      const orders = Array.from({ length: 10 }, (_, i) => anOrder({ tickets: 1 + (i % 4), email: `fan${i}@example.com` }))
+      // One transaction's events to one queue travel as one bundle, and are handled as one batch.
+      await bus.session('test').transaction(async (_, out) => {
+        for (const order of orders) out.publish(OrderAccepted, order)
+      })
+
+      const emails = await eventually(async () => { const all = await mailbox(world); assert.equal(all.length, 10); return all })
+      assert.deepEqual(emails.map((e) => e.to_address).sort(), orders.map((o) => o.email).sort())
+      for (const order of orders) {
+        const email = emails.find((e) => e.order_id === order.orderId)!
+        assert.equal(qrImages(email.html_body).length, order.tickets)
+        assert.equal(email.inline_images.length, order.tickets)
+      }
+      await eventually(() => assert.equal(announced.length, 10))
+      assert.deepEqual(new Set(announced.map((a) => a.emailId)), new Set(emails.map((e) => e.id)))
+    })
+
     test('the same event delivered twice (one message id) is e-mailed once', async () => {
       const messageId = randomUUID()
       const order = anOrder()
