@@ -14,5 +14,18 @@ export const devProvider = (tx: Sql): PaymentProvider => {
       [`dev_${kind}_${randomUUID()}`, kind, operation.paymentId, operation.orderId, operation.amountCents, operation.at])
     return { reference: rows[0]!.reference }
   }
-  return { capture: (operation) => record('capture', operation), refund: (operation) => record('refund', operation) }
+  /** One statement for a batch's captures; a payment captured before keeps its first reference. */
+  const captureAll = async (operations: readonly Operation[]) => {
+    if (operations.length === 0) return []
+    const { rows } = await tx.query<{ paymentId: string; reference: string }>(
+      `insert into billing.provider_operations (reference, kind, payment_id, order_id, amount_cents, at)
+       select o.reference, 'capture', o."paymentId", o."orderId", o."amountCents", o.at
+       from json_to_recordset($1::json) as o(reference text, "paymentId" uuid, "orderId" uuid, "amountCents" int, at timestamptz)
+       on conflict (payment_id, kind) do update set kind = excluded.kind
+       returning payment_id::text as "paymentId", reference`,
+      [JSON.stringify(operations.map((o) => ({ ...o, reference: `dev_capture_${randomUUID()}` })))])
+    const byPayment = new Map(rows.map((row) => [row.paymentId, row.reference]))
+    return operations.map((o) => ({ reference: byPayment.get(o.paymentId)! }))
+  }
+  return { capture: (operation) => record('capture', operation), refund: (operation) => record('refund', operation), captureAll }
 }

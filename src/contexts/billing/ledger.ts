@@ -30,7 +30,7 @@ export const settlePayments = async (items: readonly BatchItem<{ order: Order; c
   const { tx } = items[0]!.context
   const states = await lockPayments(tx, items.map((i) => i.data.order))
   const provider = providerFor(tx)
-  const captures: Parameters<typeof recordCaptures>[1][number][] = []
+  const captures: { orderId: string; paymentId: string; amountCents: number; at: Date; context: HandlerContext }[] = []
   for (const { data: { order, command }, context } of items) {
     const events = decide(command, states.get(order.orderId)!)
     const [only] = events
@@ -38,12 +38,11 @@ export const settlePayments = async (items: readonly BatchItem<{ order: Order; c
       for (const event of events) await carryOut(context, provider, order, event)
       continue
     }
-    const { paymentId, amountCents } = only.data
-    const { reference } = await provider.capture({ paymentId, orderId: order.orderId, amountCents, at: context.now })
-    captures.push({ orderId: order.orderId, paymentId, amountCents, reference, at: context.now })
-    context.publish(PaymentCaptured, { paymentId, orderId: order.orderId, amountCents })
+    captures.push({ orderId: order.orderId, ...only.data, at: context.now, context })
   }
-  await recordCaptures(tx, captures)
+  const references = await provider.captureAll(captures.map(({ paymentId, orderId, amountCents, at }) => ({ paymentId, orderId, amountCents, at })))
+  await recordCaptures(tx, captures.map(({ context: _, ...capture }, i) => ({ ...capture, reference: references[i]!.reference })))
+  for (const { paymentId, orderId, amountCents, context } of captures) context.publish(PaymentCaptured, { paymentId, orderId, amountCents })
 }
 
 const carryOut = async (ctx: HandlerContext, provider: ReturnType<ProviderFor>, { orderId, showtimeId }: Order, event: PaymentEvent) => {

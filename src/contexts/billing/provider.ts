@@ -8,6 +8,8 @@ import type { Sql } from '../../messaging/sql.ts'
 export interface PaymentProvider {
   capture(request: { readonly paymentId: string; readonly orderId: string; readonly amountCents: number; readonly at: Date }): Promise<{ readonly reference: string }>
   refund(request: { readonly paymentId: string; readonly orderId: string; readonly amountCents: number; readonly at: Date }): Promise<{ readonly reference: string }>
+  /** Many captures at once, as `capture` takes each (a PSP adapter would ask for them side by side): the references in order. */
+  captureAll(requests: readonly { readonly paymentId: string; readonly orderId: string; readonly amountCents: number; readonly at: Date }[]): Promise<readonly { readonly reference: string }[]>
 }
 
 export type ProviderFor = (tx: Sql) => PaymentProvider
