@@ -3,7 +3,8 @@ import { eventually } from './eventually.ts'
 import { startPopcornProcess, type PopcornProcess } from './popcorn-process.ts'
 
 /** Real `popcorn web` and `popcorn worker` processes on one shape's fresh PostgreSQL (and RabbitMQ namespace). */
-export const startCluster = async (shape: Shape, counts: { web: number; worker: number }) => {
+/** `settings`: more environment for every process (POPCORN_BATCH_SIZE, say). */
+export const startCluster = async (shape: Shape, counts: { web: number; worker: number }, settings: Record<string, string> = {}) => {
   const world = await shape.create()
   await world.close()
   const { databaseUrl, brokerUrl, namespace } = world.settings
@@ -12,6 +13,7 @@ export const startCluster = async (shape: Shape, counts: { web: number; worker: 
     POPCORN_LOG_LEVEL: process.env.POPCORN_TEST_LOG ?? 'warn',
     POPCORN_LEASE_MS: '3000',
     ...(brokerUrl && { POPCORN_BROKER_URL: brokerUrl, POPCORN_BROKER_NAMESPACE: namespace! }),
+    ...settings,
   }
   const workers: PopcornProcess[] = []
   const startWorker = async () => {

@@ -34,10 +34,10 @@ export const shopper = () => {
         sockets.push(socket)
       }),
     /** Orders over HTTP, as the fallback (and a script) would. */
-    async order(url: string, order: Order): Promise<{ status: number; orderId?: string }> {
+    async order(url: string, order: Order): Promise<{ status: number; orderId?: string; answer?: string }> {
       const response = await fetch(`${url}/api/orders`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(order) })
-      const body = (await response.json()) as { orderId?: string }
-      return { status: response.status, ...(body.orderId && { orderId: body.orderId }) }
+      const body = (await response.json()) as { orderId?: string; status?: string }
+      return { status: response.status, ...(body.orderId && { orderId: body.orderId }), ...(body.status && { answer: body.status }) }
     },
     close: () => sockets.forEach((socket) => socket.close()),
   }
