@@ -45,14 +45,13 @@ export interface RampResult {
   /** The highest step that kept up; 0 when none did. */
   readonly kneeOrdersPerSecond: number
   readonly stoppedAfter: string
-  readonly traces: readonly RampTrace[]
 }
 
-export const keepsUp = (step: Pick<RampStep, 'offeredPerSecond' | 'decidedPerSecond' | 'resultMs' | 'errors'>) =>
+const keepsUp = (step: Pick<RampStep, 'offeredPerSecond' | 'decidedPerSecond' | 'resultMs' | 'errors'>) =>
   step.decidedPerSecond >= 0.95 * step.offeredPerSecond && step.resultMs.p99 <= 1_000 && Object.keys(step.errors).length === 0
 
 /** The highest rate of a step that kept up. Steps run upward and the ramp stops at the first that does not. */
-export const kneeOf = (steps: readonly RampStep[]) => steps.reduce((knee, step) => (step.keptUp ? Math.max(knee, step.offeredPerSecond) : knee), 0)
+const kneeOf = (steps: readonly RampStep[]) => steps.reduce((knee, step) => (step.keptUp ? Math.max(knee, step.offeredPerSecond) : knee), 0)
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 const tally = (values: readonly string[]) => values.reduce<Record<string, number>>((counts, v) => ({ ...counts, [v]: (counts[v] ?? 0) + 1 }), {})
@@ -140,5 +139,5 @@ export const runRamp = async (
   stop.abort()
   await Promise.all(pending)
   progress.done(stoppedAfter)
-  return { steps, kneeOrdersPerSecond: kneeOf(steps), stoppedAfter, traces } satisfies RampResult
+  return { steps, kneeOrdersPerSecond: kneeOf(steps), stoppedAfter } satisfies RampResult
 }

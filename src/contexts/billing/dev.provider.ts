@@ -6,26 +6,19 @@ type Operation = { readonly paymentId: string; readonly orderId: string; readonl
 
 /** The dev adapter: no real money moves; each capture and refund is recorded once per payment in billing's own table. */
 export const devProvider = (tx: Sql): PaymentProvider => {
-  const record = async (kind: 'capture' | 'refund', operation: Operation) => {
-    const { rows } = await tx.query<{ reference: string }>(
-      `insert into billing.provider_operations (reference, kind, payment_id, order_id, amount_cents, at) values ($1, $2, $3, $4, $5, $6)
-       on conflict (payment_id, kind) do update set kind = excluded.kind
-       returning reference`,
-      [`dev_${kind}_${randomUUID()}`, kind, operation.paymentId, operation.orderId, operation.amountCents, operation.at])
-    return { reference: rows[0]!.reference }
-  }
-  /** One statement for a batch's captures; a payment captured before keeps its first reference. */
-  const captureAll = async (operations: readonly Operation[]) => {
+  /** One statement for one operation or a batch; a payment's operation of a kind done before keeps its first reference. */
+  const recordAll = async (kind: 'capture' | 'refund', operations: readonly Operation[]) => {
     if (operations.length === 0) return []
     const { rows } = await tx.query<{ paymentId: string; reference: string }>(
       `insert into billing.provider_operations (reference, kind, payment_id, order_id, amount_cents, at)
-       select o.reference, 'capture', o."paymentId", o."orderId", o."amountCents", o.at
+       select o.reference, $2, o."paymentId", o."orderId", o."amountCents", o.at
        from json_to_recordset($1::json) as o(reference text, "paymentId" uuid, "orderId" uuid, "amountCents" int, at timestamptz)
        on conflict (payment_id, kind) do update set kind = excluded.kind
        returning payment_id::text as "paymentId", reference`,
-      [JSON.stringify(operations.map((o) => ({ ...o, reference: `dev_capture_${randomUUID()}` })))])
+      [JSON.stringify(operations.map((o) => ({ ...o, reference: `dev_${kind}_${randomUUID()}` }))), kind])
     const byPayment = new Map(rows.map((row) => [row.paymentId, row.reference]))
     return operations.map((o) => ({ reference: byPayment.get(o.paymentId)! }))
   }
-  return { capture: (operation) => record('capture', operation), refund: (operation) => record('refund', operation), captureAll }
+  const record = async (kind: 'capture' | 'refund', operation: Operation) => (await recordAll(kind, [operation]))[0]!
+  return { capture: (operation) => record('capture', operation), refund: (operation) => record('refund', operation), captureAll: (operations) => recordAll('capture', operations) }
 }

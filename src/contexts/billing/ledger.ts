@@ -1,7 +1,7 @@
 import type { BatchItem, HandlerContext } from '../../messaging/handler.ts'
 import { PaymentCaptured, PaymentRefunded } from './messages.ts'
 import { decide, type PaymentCommand, type PaymentEvent } from './payment.decider.ts'
-import { lockPayment, lockPayments, recordCapture, recordCaptures, recordRefund, recordRefundOwed } from './payments.ts'
+import { lockPayments, recordCaptures, recordRefund, recordRefundOwed } from './payments.ts'
 import type { ProviderFor } from './provider.ts'
 
 type Order = { readonly orderId: string; readonly showtimeId: string }
@@ -11,7 +11,7 @@ type Order = { readonly orderId: string; readonly showtimeId: string }
  * provider asked, the ledger written and the rest of the system told, all in the handler's transaction.
  */
 export const settlePayment = async (ctx: HandlerContext, providerFor: ProviderFor, order: Order, command: PaymentCommand): Promise<void> => {
-  const events = decide(command, await lockPayment(ctx.tx, order))
+  const events = decide(command, (await lockPayments(ctx.tx, [order])).get(order.orderId)!)
   const provider = providerFor(ctx.tx)
   for (const event of events) await carryOut(ctx, provider, order, event)
 }
@@ -51,7 +51,7 @@ const carryOut = async (ctx: HandlerContext, provider: ReturnType<ProviderFor>, 
     case 'PaymentCaptured': {
       const { paymentId, amountCents } = event.data
       const { reference } = await provider.capture({ paymentId, orderId, amountCents, at })
-      await recordCapture(ctx.tx, orderId, { paymentId, amountCents, reference, at })
+      await recordCaptures(ctx.tx, [{ orderId, paymentId, amountCents, reference, at }])
       return ctx.publish(PaymentCaptured, { paymentId, orderId, amountCents })
     }
     case 'RefundDeferred':

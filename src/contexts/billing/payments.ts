@@ -18,21 +18,10 @@ const stateOf = (row: Row): PaymentState => {
 }
 
 /**
- * The order's payment, locked until the transaction ends, in one statement: the insert of a first, empty payment
- * meets the row a concurrent first insert committed, and `on conflict do update` locks the latest committed version
- * and returns it, so a capture and a refund of one order see each other's effect.
- */
-export const lockPayment = async (sql: Sql, order: { readonly orderId: string; readonly showtimeId: string }): Promise<PaymentState> => {
-  const { rows } = await sql.query<Row>(
-    `insert into billing.payments (order_id, showtime_id, status) values ($1, $2, 'none')
-     on conflict (order_id) do update set order_id = excluded.order_id
-     returning status, payment_id, amount_cents, refund_reason`, [order.orderId, order.showtimeId])
-  return stateOf(rows[0]!)
-}
-
-/**
- * Many orders' payments locked at once, as `lockPayment` locks one, in one statement: each order's state by its id.
- * The orders must be distinct (one statement cannot see its own insert of an order twice).
+ * The orders' payments, locked until the transaction ends, in one statement: each order's state by its id. The insert
+ * of a first, empty payment meets the row a concurrent first insert committed, and `on conflict do update` locks the
+ * latest committed version and returns it, so a capture and a refund of one order see each other's effect. The
+ * orders must be distinct (one statement cannot lock what it inserted itself).
  */
 export const lockPayments = async (sql: Sql, orders: readonly { readonly orderId: string; readonly showtimeId: string }[]): Promise<Map<string, PaymentState>> => {
   const { rows } = await sql.query<Row & { order_id: string }>(
@@ -44,7 +33,7 @@ export const lockPayments = async (sql: Sql, orders: readonly { readonly orderId
   return new Map(rows.map((row) => [row.order_id, stateOf(row)]))
 }
 
-/** Many captures written in one statement, as `recordCapture` writes one. */
+/** Captures written in one statement, however many. */
 export const recordCaptures = async (sql: Sql, captures: readonly { orderId: string; paymentId: string; amountCents: number; reference: string; at: Date }[]) => {
   if (captures.length === 0) return
   await sql.query(
@@ -53,11 +42,6 @@ export const recordCaptures = async (sql: Sql, captures: readonly { orderId: str
      where p.order_id = c."orderId"`,
     [JSON.stringify(captures)])
 }
-
-export const recordCapture = (sql: Sql, orderId: string, capture: { paymentId: string; amountCents: number; reference: string; at: Date }) =>
-  sql.query(
-    `update billing.payments set status = 'captured', payment_id = $2, amount_cents = $3, capture_reference = $4, captured_at = $5 where order_id = $1`,
-    [orderId, capture.paymentId, capture.amountCents, capture.reference, capture.at])
 
 export const recordRefundOwed = (sql: Sql, orderId: string, owed: { reason: RefundReason; at: Date }) =>
   sql.query(`update billing.payments set status = 'refund-owed', refund_reason = $2, refund_owed_since = $3 where order_id = $1`, [orderId, owed.reason, owed.at])

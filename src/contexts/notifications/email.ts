@@ -46,8 +46,4 @@ export const deliverAll = async (senderFor: SenderFor, items: readonly BatchItem
 }
 
 /** Sends an e-mail from a handler and tells the rest of the system, once per causing message. */
-export const deliver = async (senderFor: SenderFor, context: HandlerContext, email: Email): Promise<void> => {
-  const sent = await senderFor(context.tx).send(email, { messageId: context.headers.messageId, at: context.now })
-  if (!sent) return
-  context.publish(EmailSent, { emailId: sent.emailId, kind: email.kind, to: email.to, ...(email.orderId && { orderId: email.orderId }) })
-}
+export const deliver = (senderFor: SenderFor, context: HandlerContext, email: Email): Promise<void> => deliverAll(senderFor, [{ data: email, context }])

@@ -51,7 +51,7 @@ const acceptsAtEdge = (showtime: ShowtimeRow) => showtime.policy === 'optimistic
  * edge promises only within what is left, so its view is no more hopeful than a strict one's). A drawing's entries
  * take no seats.
  */
-export const soldOutFor = (showtime: Pick<ShowtimeRow, 'ticketType' | 'seatsLeft'>, tickets: number) =>
+const soldOutFor = (showtime: Pick<ShowtimeRow, 'ticketType' | 'seatsLeft'>, tickets: number) =>
   showtime.ticketType !== 'drawing' && showtime.seatsLeft < tickets
 
 /** A flood from one browser session is slowed down without touching anyone else. */

@@ -1,9 +1,8 @@
-import { sharedRead } from '../../adapters/db/shared-read.ts'
 import type { Admission } from '../../web/admission.ts'
 import { HttpError } from '../../web/errors.ts'
 import { placeOfToken } from './held-place.ts'
 import { statusOf, turnHasPassed } from './room.rules.ts'
-import { roomOf } from './rooms.ts'
+import { sharedRoomOf } from './rooms.ts'
 import type { RoomDeps } from './settings.ts'
 
 /**
@@ -12,7 +11,7 @@ import type { RoomDeps } from './settings.ts'
  */
 export const admissionGate = (deps: RoomDeps): Admission => ({
   async check({ showtimeId, browserSession, placeToken }) {
-    const room = await sharedRead(deps.db, `waiting-room.room ${showtimeId}`, () => roomOf(deps.db, showtimeId))
+    const room = await sharedRoomOf(deps.db, showtimeId)
     if (!room?.active) return
     const url = `/waiting-room/${showtimeId}`
     if (!placeToken) throw new HttpError('WAITING_ROOM', 'this showing is busy: take a place in its waiting room, and order when it is your turn', { url })

@@ -1,10 +1,9 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible'
-import { sharedRead } from '../../adapters/db/shared-read.ts'
 import { z } from 'zod'
 import type { Database, Sql } from '../../messaging/sql.ts'
 import { HttpError, parse } from '../../web/errors.ts'
 import { isAdmitted, statusOf, turnHasPassed, type Place, type PlaceStatus, type RoomSettings } from './room.rules.ts'
-import { admissionTimes, heldOrNewPlace, openRoom, requeuePlace, roomOf, type StoredRoom } from './rooms.ts'
+import { admissionTimes, heldOrNewPlace, openRoom, requeuePlace, type StoredRoom } from './rooms.ts'
 import type { RoomDeps } from './settings.ts'
 import { knownShowtimeOf } from './showtimes.ts'
 
@@ -56,7 +55,7 @@ export const joinRoom = async (deps: RoomDeps, input: unknown, who: { readonly b
   const request = parse(joinRequest, input, 'join request')
   if (!(await knownShowtimeOf(deps.db, request.showtimeId))) throw new HttpError('NOT_FOUND', `no showtime "${request.showtimeId}"`)
   const now = deps.clock()
-  const room = await openRoom(deps.db, request.showtimeId, now, (id) => sharedRead(deps.db, `waiting-room.room ${id}`, () => roomOf(deps.db, id)))
+  const room = await openRoom(deps.db, request.showtimeId, now)
   const place = await deps.commit((tx) => placeFor(tx, deps.settings, room, who.browserSession, now))
   const token = await deps.tokens.sign({ showtimeId: room.showtimeId, place: place.number, browserSession: who.browserSession }, now)
   return { token, place: statusOf(room, place, deps.settings) }

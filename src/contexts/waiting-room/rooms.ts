@@ -1,3 +1,4 @@
+import { sharedRead } from '../../adapters/db/shared-read.ts'
 import type { Database, Sql } from '../../messaging/sql.ts'
 import type { Place, Room } from './room.rules.ts'
 
@@ -15,6 +16,9 @@ const placeColumns = `showtime_id as "showtimeId", number, browser_session as "b
 export const roomOf = async (sql: Sql, showtimeId: string): Promise<StoredRoom | undefined> =>
   (await sql.query<StoredRoom>(`select ${roomColumns} from waiting_room.rooms r where r.showtime_id = $1`, [showtimeId])).rows[0]
 
+/** A room as read outside a transaction; the joins and orders asking at the same moment share the read. */
+export const sharedRoomOf = (db: Database, showtimeId: string) => sharedRead(db, `waiting-room.room ${showtimeId}`, () => roomOf(db, showtimeId))
+
 export const roomWithLast = async (sql: Sql, showtimeId: string): Promise<RoomWithLast | undefined> =>
   (await sql.query<RoomWithLast>(`select ${roomColumns}, ${lastNumber} from waiting_room.rooms r where r.showtime_id = $1`, [showtimeId])).rows[0]
 
@@ -26,11 +30,10 @@ export const roomsByIds = async (sql: Sql, showtimeIds: readonly string[]): Prom
 
 /**
  * The room of a showtime, made on first use with its own sequence. Two first joins at once: the second waits on the
- * first's insert, finds the room there, and makes no sequence. `read` is how the room is looked up first (a join
- * shares its read with the joins arriving with it).
+ * first's insert, finds the room there, and makes no sequence. The first look is shared with those asking at once.
  */
-export const openRoom = async (db: Database, showtimeId: string, now: Date, read = (id: string) => roomOf(db, id)): Promise<StoredRoom> => {
-  const known = await read(showtimeId)
+export const openRoom = async (db: Database, showtimeId: string, now: Date): Promise<StoredRoom> => {
+  const known = await sharedRoomOf(db, showtimeId)
   if (known) return known
   await db.transaction(async (tx) => {
     const made = await tx.query<{ roomNo: number }>(

@@ -30,7 +30,9 @@ export const tickRooms = async (deps: RoomDeps) => {
   const rooms = await roomsWithLast(deps.db)
   // One signal for every room (a hot showing is what makes its writer's orders wait), read only when a room is on.
   const waitedMs = rooms.some((room) => room.active) ? await waitedLastSecond(deps.db, orderingPartitions) : null
-  const soldOut = rooms.length ? await deps.availability.soldOut(rooms.map((room) => room.showtimeId)) : new Set<string>()
+  // Sold out matters only to a room that is on or has people arriving: an idle system asks nothing.
+  const busy = rooms.filter((room) => room.active || room.arrivalsPerSecond > 0 || room.lastNumber > room.numberAtTick)
+  const soldOut = busy.length ? await deps.availability.soldOut(busy.map((room) => room.showtimeId)) : new Set<string>()
   for (const room of rooms) {
     const after = tickRoom(room, { lastNumber: room.lastNumber, capacity, waitedMs, soldOut: soldOut.has(room.showtimeId) }, now, deps.settings)
     if (tickChanged(room, after)) await saveRoom(deps.db, room, after, now)
