@@ -75,8 +75,11 @@ describe('ordering in a browser (embedded shape)', () => {
     await email.locator('img').first().waitFor({ timeout: 10_000 })
     assert.equal(await email.locator('img[alt*="QR"], img').count() >= 3, true)
     // Drawn when shown: each picture loads from the mailbox into the sandboxed frame, 200 px square.
-    const frame = page.frames().find((f) => f !== page.mainFrame())!
-    await frame.waitForFunction(() => document.images.length >= 3 && [...document.images].every((i) => i.complete && i.naturalWidth === 200), undefined, { timeout: 10_000 })
+    const pictures = () => email.locator('img').evaluateAll((images) => images.map((i) => (i as HTMLImageElement).complete ? (i as HTMLImageElement).naturalWidth : -1))
+    await eventually(async () => {
+      const widths = await pictures()
+      assert.ok(widths.length >= 3 && widths.every((w) => w === 200), `picture widths ${JSON.stringify(widths)} (-1: still loading)`)
+    }, { timeoutMs: 10_000, intervalMs: 100, what: 'every QR picture loaded' })
     await page.screenshot({ path: join(tmpdir(), 'popcorn-mailbox.png'), fullPage: true })
     await page.close()
   })
