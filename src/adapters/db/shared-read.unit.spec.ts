@@ -60,3 +60,27 @@ describe('shared reads', () => {
     assert.equal(await again, 'open')
   })
 })
+
+describe('shared reads gathered for a moment', () => {
+  test('requests arriving within the window share one query that starts after the last of them arrived', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] })
+    const db = {}
+    const { read, asked } = controlledRead()
+    const first = sharedRead(db, 'room 1', read, 5)
+    t.mock.timers.tick(3)
+    const second = sharedRead(db, 'room 1', read, 5)
+    assert.equal(asked.length, 0, 'nothing asked while the window is open')
+    t.mock.timers.tick(2)
+    await Promise.resolve()
+    assert.equal(asked.length, 1, 'one query once it closes')
+    const third = sharedRead(db, 'room 1', read, 5)
+    asked[0]!('open')
+    assert.deepEqual(await Promise.all([first, second, third]), ['open', 'open', 'open'], 'one arriving while it runs takes its answer too')
+    const later = sharedRead(db, 'room 1', read, 5)
+    t.mock.timers.tick(5)
+    await Promise.resolve()
+    assert.equal(asked.length, 2, 'after the answer, the next request gathers anew')
+    asked[1]!('closed')
+    assert.equal(await later, 'closed')
+  })
+})

@@ -66,7 +66,7 @@ const perSession = new RateLimiterMemory({ points: 20, duration: 10 })
  * A showtime the view shows sold out for this request is answered "sold out" at once, and nothing is stored.
  */
 export const placeOrder = async (
-  deps: { db: Database; session: MessageSession; admission?: Admission; estimate?: EdgeEstimate },
+  deps: { db: Database; session: MessageSession; admission?: Admission; estimate?: EdgeEstimate; config?: { readonly POPCORN_GROUP_COMMIT_MS: number } },
   input: unknown,
   browserSession: string,
 ): Promise<Placed> => {
@@ -74,7 +74,11 @@ export const placeOrder = async (
     throw new HttpError('TOO_MANY_REQUESTS', 'too many orders from this browser at once; wait a few seconds and try again')
   })
   const request = parse(orderRequest, input, 'order')
-  const showtime = await sharedRead(deps.db, `ordering.showtime ${request.showtimeId}`, () => showtimeById(deps.db, request.showtimeId))
+  // The view and the waiting room are asked at once, each read shared with the requests arriving together.
+  const gatherMs = deps.config?.POPCORN_GROUP_COMMIT_MS ?? 0
+  const admitted = deps.admission?.check({ showtimeId: request.showtimeId, browserSession, placeToken: request.placeToken })
+    .then(() => undefined, (refusal: unknown) => ({ refusal }))
+  const showtime = await sharedRead(deps.db, `ordering.showtime ${request.showtimeId}`, () => showtimeById(deps.db, request.showtimeId), gatherMs)
   if (!showtime) throw new HttpError('NOT_FOUND', `no showtime "${request.showtimeId}" is open for orders`)
   const orderId = request.orderId ?? randomUUID()
   // Before the waiting room: nobody need queue for seats that are gone. An order sent again after its own seats were
@@ -83,7 +87,8 @@ export const placeOrder = async (
     const { seatsLeft } = showtime
     return { orderId, status: 'sold-out', seatsLeft, outcome: { outcome: 'sold-out', orderId, showtimeId: showtime.showtimeId, seatsLeft } }
   }
-  await deps.admission?.check({ showtimeId: request.showtimeId, browserSession, placeToken: request.placeToken })
+  const refused = await admitted
+  if (refused) throw refused.refusal
   const order = { orderId, showtimeId: request.showtimeId, tickets: request.tickets, email: request.email }
   const { estimate } = deps
   const edge = estimate && acceptsAtEdge(showtime) && estimate.promise(order, showtime.seatsLeft)

@@ -11,7 +11,7 @@ import type { RoomDeps } from './settings.ts'
  */
 export const admissionGate = (deps: RoomDeps): Admission => ({
   async check({ showtimeId, browserSession, placeToken }) {
-    const room = await sharedRoomOf(deps.db, showtimeId)
+    const room = await sharedRoomOf(deps.db, showtimeId, deps.settings.readWindowMs)
     if (!room?.active) return
     const url = `/waiting-room/${showtimeId}`
     if (!placeToken) throw new HttpError('WAITING_ROOM', 'this showing is busy: take a place in its waiting room, and order when it is your turn', { url })

@@ -55,7 +55,7 @@ export const joinRoom = async (deps: RoomDeps, input: unknown, who: { readonly b
   const request = parse(joinRequest, input, 'join request')
   if (!(await knownShowtimeOf(deps.db, request.showtimeId))) throw new HttpError('NOT_FOUND', `no showtime "${request.showtimeId}"`)
   const now = deps.clock()
-  const room = await openRoom(deps.db, request.showtimeId, now)
+  const room = await openRoom(deps.db, request.showtimeId, now, deps.settings.readWindowMs)
   const place = await deps.commit((tx) => placeFor(tx, deps.settings, room, who.browserSession, now))
   const token = await deps.tokens.sign({ showtimeId: room.showtimeId, place: place.number, browserSession: who.browserSession }, now)
   return { token, place: statusOf(room, place, deps.settings) }

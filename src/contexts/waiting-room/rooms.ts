@@ -17,7 +17,8 @@ export const roomOf = async (sql: Sql, showtimeId: string): Promise<StoredRoom |
   (await sql.query<StoredRoom>(`select ${roomColumns} from waiting_room.rooms r where r.showtime_id = $1`, [showtimeId])).rows[0]
 
 /** A room as read outside a transaction; the joins and orders asking at the same moment share the read. */
-export const sharedRoomOf = (db: Database, showtimeId: string) => sharedRead(db, `waiting-room.room ${showtimeId}`, () => roomOf(db, showtimeId))
+export const sharedRoomOf = (db: Database, showtimeId: string, gatherMs = 0) =>
+  sharedRead(db, `waiting-room.room ${showtimeId}`, () => roomOf(db, showtimeId), gatherMs)
 
 export const roomWithLast = async (sql: Sql, showtimeId: string): Promise<RoomWithLast | undefined> =>
   (await sql.query<RoomWithLast>(`select ${roomColumns}, ${lastNumber} from waiting_room.rooms r where r.showtime_id = $1`, [showtimeId])).rows[0]
@@ -32,8 +33,8 @@ export const roomsByIds = async (sql: Sql, showtimeIds: readonly string[]): Prom
  * The room of a showtime, made on first use with its own sequence. Two first joins at once: the second waits on the
  * first's insert, finds the room there, and makes no sequence. The first look is shared with those asking at once.
  */
-export const openRoom = async (db: Database, showtimeId: string, now: Date): Promise<StoredRoom> => {
-  const known = await sharedRoomOf(db, showtimeId)
+export const openRoom = async (db: Database, showtimeId: string, now: Date, gatherMs = 0): Promise<StoredRoom> => {
+  const known = await sharedRoomOf(db, showtimeId, gatherMs)
   if (known) return known
   await db.transaction(async (tx) => {
     const made = await tx.query<{ roomNo: number }>(

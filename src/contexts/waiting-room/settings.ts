@@ -12,6 +12,8 @@ export interface WaitingRoomSettings extends RoomSettings, CapacitySettings {
   /** How many whole seconds of the workers' handled messages each measure looks at. */
   readonly measureSeconds: number
   readonly adminPassword: string | undefined
+  /** How long a read of a room waits for company (the group-commit window): joins and orders arriving together share it. */
+  readonly readWindowMs: number
 }
 
 export const settingsFrom = (config: Config): WaitingRoomSettings => ({
@@ -29,6 +31,7 @@ export const settingsFrom = (config: Config): WaitingRoomSettings => ({
   joinsPerAddressPerMinute: config.POPCORN_WAITING_ROOM_JOINS_PER_ADDRESS_PER_MINUTE,
   measureSeconds: 10,
   adminPassword: config.POPCORN_ADMIN_PASSWORD,
+  readWindowMs: config.POPCORN_GROUP_COMMIT_MS,
 })
 
 /** A place token lives long enough to wait through a long queue; joining again gives a fresh one for the same place. */
