@@ -1,0 +1,25 @@
+/** What the main thread asks of the PGlite thread, one call an id (see pglite-thread.ts). */
+export type Call = { readonly id: number } & (
+  | { readonly op: 'query'; readonly text: string; readonly params: readonly unknown[]; readonly tx?: number }
+  | { readonly op: 'exec'; readonly script: string; readonly tx?: number }
+  | { readonly op: 'begin' }
+  | { readonly op: 'end'; readonly tx: number; readonly commit: boolean }
+  | { readonly op: 'listen'; readonly channel: string }
+  | { readonly op: 'unlisten'; readonly listener: number }
+  | { readonly op: 'close' }
+)
+
+export interface ThreadError {
+  readonly message: string
+  readonly name: string
+  readonly [field: string]: unknown
+}
+
+export type Reply =
+  | { readonly ready: true }
+  | { readonly id: number; readonly result: unknown }
+  | { readonly id: number; readonly error: ThreadError }
+  | { readonly notify: number; readonly payload: string }
+
+/** pg counts the rows a SELECT returns; PGlite reports 0 affected rows for it. */
+export const asResult = <Row>(rows: Row[], affectedRows: number | undefined) => ({ rows, rowCount: Math.max(affectedRows ?? 0, rows.length) })
