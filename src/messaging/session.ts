@@ -74,20 +74,20 @@ export class MessageSession {
   }
 
   /**
-   * Every member's work and messages in one transaction, then one flush after its commit. Members run one after
-   * another: a connection runs one statement at a time anyway, and the first that fails ends the transaction.
+   * Every member's work and messages in one transaction, then one flush after its commit. Members run at once, so
+   * that the statements they have in common can go out as one (see `together`); a connection still runs one
+   * statement at a time. When one fails, the others are let finish before the transaction rolls back.
    */
   private async commit(members: readonly Member[]): Promise<unknown[]> {
     const now = this.deps.clock()
-    const results: unknown[] = []
+    let results: unknown[] = []
     const flush = await this.deps.db.transaction(async (tx) => {
-      const messages = []
-      for (const member of members) {
-        const buffer = new OutgoingBuffer(this.deps.limits, now, this.sender, undefined, member.origin)
-        results.push(await member.work(tx, outboxOf(buffer)))
-        messages.push(...buffer.messages)
-      }
-      return this.deps.transport.enqueue(tx, messages)
+      const buffers = members.map((member) => new OutgoingBuffer(this.deps.limits, now, this.sender, undefined, member.origin))
+      const settled = await Promise.allSettled(members.map((member, i) => member.work(tx, outboxOf(buffers[i]!))))
+      const failed = settled.find((outcome) => outcome.status === 'rejected')
+      if (failed) throw failed.reason
+      results = settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value)
+      return this.deps.transport.enqueue(tx, buffers.flatMap((buffer) => buffer.messages))
     })
     await flush()
     return results

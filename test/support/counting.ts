@@ -2,15 +2,18 @@ import type { Database, Sql } from '../../src/messaging/sql.ts'
 import type { Transport } from '../../src/messaging/transport.ts'
 
 /**
- * A database that counts the transactions begun through it, and fails any statement of a transaction whose
- * parameters name a poisoned value (a member whose writes the database refuses).
+ * A database that counts the transactions begun through it and their statements, and fails any statement of a transaction whose
+ * parameters name a poisoned value, alone or in an array (a member whose writes the database refuses, also when
+ * its neighbours' rows go in the same statement).
  */
 export const countingDatabase = (db: Database) => {
   let transactions = 0
+  const texts: string[] = []
   const poisoned = new Set<unknown>()
   const guarded = (tx: Sql): Sql => ({
     query: (text, params) => {
-      if (params?.some((p) => poisoned.has(p))) return Promise.reject(new Error('the database refused this statement'))
+      texts.push(text.trim())
+      if (params?.some((p) => poisoned.has(p) || (Array.isArray(p) && p.some((v) => poisoned.has(v))))) return Promise.reject(new Error('the database refused this statement'))
       return tx.query(text, params)
     },
     exec: (script) => tx.exec(script),
@@ -22,7 +25,13 @@ export const countingDatabase = (db: Database) => {
       return db.transaction((tx) => work(guarded(tx)))
     },
   }
-  return { db: counted, transactions: () => transactions, poison: (value: unknown) => void poisoned.add(value) }
+  return {
+    db: counted,
+    transactions: () => transactions,
+    /** How many statements of its transactions began with `start` (say, 'insert into ordering.orders'). */
+    statements: (start: string) => texts.filter((text) => text.startsWith(start)).length,
+    poison: (value: unknown) => void poisoned.add(value),
+  }
 }
 
 /** A transport that counts what is enqueued (calls, messages) and the flushes after commit. */

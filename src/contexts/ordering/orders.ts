@@ -1,4 +1,5 @@
 import type { Sql } from '../../messaging/sql.ts'
+import { together } from '../../messaging/together.ts'
 import type { LoadedShowtime } from './seat-stream.ts'
 import type { OversellingPolicy } from './showtime.decider.ts'
 
@@ -33,21 +34,43 @@ export interface ShowtimeRow {
 const orderColumns = `order_id as "orderId", showtime_id as "showtimeId", tickets, email, status, outcome,
   created_at as "createdAt", decided_at as "decidedAt", accepted_at_edge as "acceptedAtEdge"`
 
+interface Received {
+  readonly orderId: string
+  readonly showtimeId: string
+  readonly tickets: number
+  readonly email: string
+  readonly clientSession: string | null
+  /** The outcome the customer was told, when an optimistic showtime's web node accepted the order at the edge. */
+  readonly acceptedAtEdge?: unknown
+}
+
 /**
- * Stores an order as received — or, when an optimistic showtime's web node accepted it at the edge, as accepted with
- * the outcome the customer was told. False when that order id exists already (the same order submitted twice).
+ * Stores orders as received — or, when an optimistic showtime's web node accepted one at the edge, as accepted with
+ * the outcome the customer was told — in one statement. For each order, false when its id exists already (the same
+ * order submitted twice, before or in this very group: the first of them is the one stored).
  */
-export const receiveOrder = async (
+const receiveOrders = together(async (sql: Sql, orders: readonly Received[]) => {
+  const { rows } = await sql.query<{ orderId: string }>(
+    `insert into ordering.orders (order_id, showtime_id, tickets, email, client_session, status, outcome, accepted_at_edge)
+     select * from unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::boolean[])
+     on conflict (order_id) do nothing returning order_id::text as "orderId"`,
+    [orders.map((o) => o.orderId), orders.map((o) => o.showtimeId), orders.map((o) => o.tickets), orders.map((o) => o.email),
+      orders.map((o) => o.clientSession), orders.map((o) => (o.acceptedAtEdge ? 'accepted' : 'received')),
+      orders.map((o) => (o.acceptedAtEdge ? JSON.stringify(o.acceptedAtEdge) : null)), orders.map((o) => o.acceptedAtEdge !== undefined)],
+  )
+  const stored = new Set(rows.map((row) => row.orderId))
+  return orders.map((order) => stored.delete(order.orderId))
+})
+
+/**
+ * Stores an order as received (or accepted at the edge, with `acceptedAtEdge.outcome`); false when that order id
+ * exists already. Orders received together in one transaction share one statement.
+ */
+export const receiveOrder = (
   sql: Sql,
   order: { orderId: string; showtimeId: string; tickets: number; email: string; clientSession: string | null },
   acceptedAtEdge?: { readonly outcome: unknown },
-) =>
-  (await sql.query(
-    `insert into ordering.orders (order_id, showtime_id, tickets, email, client_session, status, outcome, accepted_at_edge)
-     values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (order_id) do nothing`,
-    [order.orderId, order.showtimeId, order.tickets, order.email, order.clientSession,
-      acceptedAtEdge ? 'accepted' : 'received', acceptedAtEdge ? JSON.stringify(acceptedAtEdge.outcome) : null, acceptedAtEdge !== undefined],
-  )).rowCount === 1
+): Promise<boolean> => receiveOrders(sql, { ...order, ...(acceptedAtEdge && { acceptedAtEdge: acceptedAtEdge.outcome }) })
 
 export const orderById = async (sql: Sql, orderId: string): Promise<(Order & { clientSession: string | null }) | undefined> =>
   (await sql.query<Order & { clientSession: string | null }>(`select ${orderColumns}, client_session as "clientSession" from ordering.orders where order_id = $1`, [orderId])).rows[0]

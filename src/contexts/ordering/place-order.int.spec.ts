@@ -70,11 +70,29 @@ for (const shape of shapes) {
       assert.deepEqual(answers.slice(0, 25).map((a) => a.status === 'fulfilled' && a.value.status), good.map(() => 'received'))
       assert.deepEqual(answers.slice(25).map((a) => a.status === 'rejected' && (a.reason as { code: string }).code), ['BAD_REQUEST', 'BAD_REQUEST'])
       assert.equal(counted.transactions(), 1, 'one transaction for the 25; none for the refused')
+      assert.equal(counted.statements('insert into ordering.orders'), 1, 'the 25 orders written by one statement')
       assert.deepEqual(sent.counts, { enqueues: 1, messages: 25, flushes: 1 })
       assert.deepEqual(await storedOrders(), good.map((o) => o.orderId).sort(), 'stored when answered; nothing of the refused')
       await eventually(() => assert.equal(outcomes.size, 25), { what: 'every order decided and answered' })
       assert.ok(good.every((o) => outcomes.get(o.orderId)?.outcome === 'accepted'))
       assert.equal(await seatsLeft('together'), 50, 'each order decided once')
+    })
+
+    test('the same order submitted twice in one group (a double click) is stored and sent once, and both answers name it', async () => {
+      await schedule(showtime('twice', { capacity: 100 }))
+      const session = sessionOf(whenFull(3))
+      const browser = randomUUID()
+      const order = { orderId: randomUUID(), showtimeId: 'twice', tickets: 2, email: 'fan@example.com' }
+      const other = { ...order, orderId: randomUUID() }
+      const answers = await Promise.all([order, order, other].map((o) => placeOrder({ db: world.db, session }, o, browser)))
+
+      assert.deepEqual(answers.map((a) => a.orderId), [order.orderId, order.orderId, other.orderId])
+      assert.deepEqual([answers[0]!.status, answers[2]!.status], ['received', 'received'])
+      assert.ok(['received', 'accepted'].includes(answers[1]!.status), 'the second, read back after the commit: received, or decided by then')
+      assert.deepEqual(sent.counts, { enqueues: 1, messages: 2, flushes: 1 }, 'one SubmitOrder for each order')
+      assert.deepEqual(await storedOrders(), [order.orderId, other.orderId].sort())
+      await eventually(() => assert.equal(outcomes.size, 2), { what: 'both orders decided' })
+      assert.equal(await seatsLeft('twice'), 96, 'the order twice took its seats once')
     })
 
     test('an order whose write the database refuses fails alone; the others in its group are stored and decided', async () => {
