@@ -1,4 +1,8 @@
-/** Polls until `check` passes or the bound runs out; the bound is generous and never a claim about speed. */
+/**
+ * Polls until `check` passes or the bound runs out; the bound is generous and never a claim about speed.
+ * Give every `assert.ok` in a check a message: without one, Node builds it by parsing the test's source around the
+ * call, which under tsx (the source maps shift the columns) can block the process for minutes on each failed poll.
+ */
 export const eventually = async <T>(check: () => Promise<T> | T, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<T> => {
   const deadline = Date.now() + (options.timeoutMs ?? 20_000)
   let lastError: unknown

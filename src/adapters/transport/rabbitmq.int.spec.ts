@@ -101,7 +101,7 @@ describe('RabbitMQ transport', { skip }, () => {
     await world.declare('catalog', ['catalog.MovieAdded'])
     const [billing, notifications, catalog] = await Promise.all(['billing', 'notifications', 'catalog'].map((q) => world.listen(q)))
     await world.commit(outgoing({ topic: 'ordering.OrderAccepted' }, 'ordering.OrderAccepted', { orderId: 'o-1' }))
-    await eventually(() => assert.ok(billing!.received.length === 1 && notifications!.received.length === 1))
+    await eventually(() => assert.ok(billing!.received.length === 1 && notifications!.received.length === 1, 'not yet: billing!.received.length === 1 && notifications!.received.length === 1'))
     assert.equal(billing!.received[0]!.raw.headers.type, 'ordering.OrderAccepted')
     // A marker published after it to the same queue arrives after it: so "not delivered" is a fact, not a wait.
     await world.commit(outgoing({ queue: 'catalog' }, 'test.Marker', {}))

@@ -78,7 +78,7 @@ for (const shape of shapes) {
       // 1. Scheduled twice: one drawing, one commitment, one timeout.
       const first = await bus.session('catalog').publish(ShowtimeScheduled, scheduled)
       const again = await bus.session('catalog').publish(ShowtimeScheduled, scheduled)
-      await eventually(async () => assert.ok((await world.db.query(`select 1 from ordering.showtimes where showtime_id = $1`, [showtimeId])).rowCount))
+      await eventually(async () => assert.ok((await world.db.query(`select 1 from ordering.showtimes where showtime_id = $1`, [showtimeId])).rowCount, 'not yet: (await world.db.query(`select 1 from ordering.showtimes where showtime_id = $1`, [showtimeId])).rowCount'))
       await handledByDrawing(first.messageId, again.messageId)
       const opened = await json(`/api/drawings/${showtimeId}`)
       assert.equal(opened.status, 'open')

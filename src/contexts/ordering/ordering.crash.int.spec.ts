@@ -50,7 +50,7 @@ for (const shape of shapes.filter((s) => s.name.startsWith('postgres'))) {
         // the showing sold out the web node answers the rest at once, so waiting for every acknowledgement first would
         // often find every stored order decided.
         const placing = placeOrders(url, shoppers)
-        await eventually(() => assert.ok(answered() >= 1), { timeoutMs: 120_000, intervalMs: 5, what: 'the first order answered' })
+        await eventually(() => assert.ok(answered() >= 1, 'not yet: answered() >= 1'), { timeoutMs: 120_000, intervalMs: 5, what: 'the first order answered' })
         cluster.workers[0]!.child.kill('SIGKILL')
         await cluster.workers[0]!.exited
         const answeredAtKill = answered()
@@ -146,7 +146,7 @@ for (const shape of shapes.filter((s) => s.name.startsWith('postgres'))) {
         // Awaited below; should the test fail before that, its own error must be the one reported, not this one's.
         sending.catch(() => {})
         const decided = async () => (await db.query<{ n: number }>(`select count(*)::int as n from ordering.orders where decided_at is not null`)).rows[0]!.n
-        await eventually(async () => assert.ok(await decided() >= 500), { timeoutMs: 120_000, intervalMs: 20, what: '500 orders decided' })
+        await eventually(async () => assert.ok(await decided() >= 500, 'not yet: await decided() >= 500'), { timeoutMs: 120_000, intervalMs: 20, what: '500 orders decided' })
         cluster.workers[0]!.child.kill('SIGKILL')
         await cluster.workers[0]!.exited
         await sending // orders go on being acknowledged while no worker runs

@@ -52,7 +52,7 @@ for (const shape of shapes) {
 
     const schedule = async (s: ReturnType<typeof showtime>) => {
       await bus.session('catalog').publish(ShowtimeScheduled, s)
-      await eventually(async () => assert.ok((await world.db.query('select 1 from ordering.showtimes where showtime_id = $1', [s.showtimeId])).rowCount))
+      await eventually(async () => assert.ok((await world.db.query('select 1 from ordering.showtimes where showtime_id = $1', [s.showtimeId])).rowCount, 'not yet: (await world.db.query(\'select 1 from ordering.showtimes where showtime_id = $1\', [s.showtimeId])).rowCount'))
     }
     const order = (showtimeId: string, tickets: number, browserSession = randomUUID()) =>
       placeOrder({ db: world.db, session: web.session }, { showtimeId, tickets, email: 'fan@example.com' }, browserSession)
@@ -87,13 +87,13 @@ for (const shape of shapes) {
       await schedule(showtime('small', 5))
       await schedule(showtime('got', 100, 'drawing'))
       const first = await order('small', 4)
-      await eventually(() => assert.ok(outcomes.has(first.orderId)))
+      await eventually(() => assert.ok(outcomes.has(first.orderId), 'not yet: outcomes.has(first.orderId)'))
       const last = await order('small', 1)
-      await eventually(() => assert.ok(outcomes.has(last.orderId)))
+      await eventually(() => assert.ok(outcomes.has(last.orderId), 'not yet: outcomes.has(last.orderId)'))
       // The writer's decision and the view commit together: once "accepted" is pushed, the view shows no seats left.
       const late = await order('small', 1)
       const entry = await order('got', 2)
-      await eventually(() => assert.ok(outcomes.has(entry.orderId)))
+      await eventually(() => assert.ok(outcomes.has(entry.orderId), 'not yet: outcomes.has(entry.orderId)'))
 
       assert.deepEqual(outcomes.get(last.orderId), { outcome: 'accepted', orderId: last.orderId, showtimeId: 'small', tickets: 1, totalCents: 1250 })
       const soldOut = { outcome: 'sold-out' as const, orderId: late.orderId, showtimeId: 'small', seatsLeft: 0 }
@@ -108,7 +108,7 @@ for (const shape of shapes) {
       const orderId = randomUUID()
       const submit = () => placeOrder({ db: world.db, session: web.session }, { orderId, showtimeId: 'twice', tickets: 3, email: 'a@example.com' }, browser)
       await Promise.all([submit(), submit(), submit()])
-      await eventually(() => assert.ok(outcomes.has(orderId)))
+      await eventually(() => assert.ok(outcomes.has(orderId), 'not yet: outcomes.has(orderId)'))
       const seats = (await world.db.query<{ seats_left: number }>(`select seats_left from ordering.showtimes where showtime_id = 'twice'`)).rows[0]
       assert.equal(seats?.seats_left, 7)
       await assert.rejects(placeOrder({ db: world.db, session: web.session }, { orderId, showtimeId: 'twice', tickets: 3, email: 'a@example.com' }, randomUUID()), { code: 'CONFLICT' })

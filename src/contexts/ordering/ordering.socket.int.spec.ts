@@ -17,7 +17,7 @@ describe('ordering over the browser socket (embedded shape)', () => {
   before(async () => {
     popcorn = startPopcornProcess('start', { PORT: '0', POPCORN_DATABASE_URL: data, POPCORN_LOG_LEVEL: 'warn' })
     url = await popcorn.served
-    await eventually(async () => assert.ok((await fetch(`${url}/api/showtimes/${showtimeId}/seats`)).ok), { timeoutMs: 60_000 })
+    await eventually(async () => assert.ok((await fetch(`${url}/api/showtimes/${showtimeId}/seats`)).ok, 'not yet: (await fetch(`${url}/api/showtimes/${showtimeId}/seats`)).ok'), { timeoutMs: 60_000 })
   })
   after(async () => {
     popcorn.child.kill('SIGTERM')

@@ -54,7 +54,7 @@ for (const shape of shapes) {
       new MessageSession({ db: counted.db, transport: sent.transport, limits: defaultLimits, clock: () => new Date() }, { endpoint: 'web', replyTo: web.queue }, grouping)
     const schedule = async (s: ReturnType<typeof showtime>) => {
       await bus.session('catalog').publish(ShowtimeScheduled, s)
-      await eventually(async () => assert.ok((await world.db.query('select 1 from ordering.showtimes where showtime_id = $1', [s.showtimeId])).rowCount))
+      await eventually(async () => assert.ok((await world.db.query('select 1 from ordering.showtimes where showtime_id = $1', [s.showtimeId])).rowCount, 'not yet: (await world.db.query(\'select 1 from ordering.showtimes where showtime_id = $1\', [s.showtimeId])).rowCount'))
     }
     const seatsLeft = async (showtimeId: string) =>
       (await world.db.query<{ seatsLeft: number }>('select seats_left as "seatsLeft" from ordering.showtimes where showtime_id = $1', [showtimeId])).rows[0]?.seatsLeft
@@ -159,7 +159,7 @@ for (const shape of shapes) {
       const entry = await order('draw', 2)
       const hope = await order('hopeful', 2)
       assert.equal(entry.status, 'received')
-      await eventually(() => assert.ok(outcomes.has(entry.orderId)))
+      await eventually(() => assert.ok(outcomes.has(entry.orderId), 'not yet: outcomes.has(entry.orderId)'))
       assert.equal(outcomes.get(entry.orderId)?.outcome, 'entered-drawing', 'entries take no seats')
       assert.ok(isSoldOutAtOnce(hope), 'one seat left, two asked: the writer would say so too')
       assert.deepEqual(hope.outcome, { outcome: 'sold-out', orderId: hope.orderId, showtimeId: 'hopeful', seatsLeft: 1 })
