@@ -9,7 +9,7 @@ import { HttpError, parse } from '../../web/errors.ts'
 import type { DataOf } from '../../messaging/message.ts'
 import type { EdgeEstimate } from './edge-estimate.ts'
 import { maxTicketsPerOrder, OrderAcceptedAtEdge, type OrderOutcome, SubmitOrder } from './messages.ts'
-import { orderById, receiveOrder, showtimeById, type ShowtimeRow } from './orders.ts'
+import { receiveOrder, sharedOrderById, showtimeById, type ShowtimeRow } from './orders.ts'
 
 export const orderRequest = z.object({
   /** Chosen by the browser, so that submitting the same order twice (a retry, a double click) orders once. */
@@ -83,7 +83,7 @@ export const placeOrder = async (
   const orderId = request.orderId ?? randomUUID()
   // Before the waiting room: nobody need queue for seats that are gone. An order sent again after its own seats were
   // the last ones is still that order, answered by the normal path.
-  if (soldOutFor(showtime, request.tickets) && !(request.orderId && (await orderById(deps.db, request.orderId)))) {
+  if (soldOutFor(showtime, request.tickets) && !(request.orderId && (await sharedOrderById(deps.db, request.orderId, gatherMs)))) {
     const { seatsLeft } = showtime
     return { orderId, status: 'sold-out', seatsLeft, outcome: { outcome: 'sold-out', orderId, showtimeId: showtime.showtimeId, seatsLeft } }
   }
@@ -106,7 +106,7 @@ export const placeOrder = async (
   if (edge && !received) estimate?.settle(orderId)
   if (edge && received) return { orderId, status: 'accepted', statusUrl: `/orders/${orderId}`, outcome: edge.outcome }
   // Only an order id seen before (a resubmit) needs reading back: whose it is, and how far it got.
-  const stored = received ? undefined : await orderById(deps.db, orderId)
+  const stored = received ? undefined : await sharedOrderById(deps.db, orderId, gatherMs)
   if (stored && stored.clientSession !== browserSession) throw new HttpError('CONFLICT', `order ${orderId} belongs to another browser`)
   return { orderId, status: stored?.status ?? 'received', statusUrl: `/orders/${orderId}` }
 }

@@ -1,6 +1,6 @@
 import { HttpError } from '../../web/errors.ts'
 import { isAdmitted, type Place } from './room.rules.ts'
-import { admissionTimes, placeOfSession, roomOf, type StoredRoom } from './rooms.ts'
+import { admissionTimes, sharedPlaceOfSession, sharedRoomOf, type StoredRoom } from './rooms.ts'
 import type { RoomDeps } from './settings.ts'
 
 export interface HeldPlace {
@@ -21,8 +21,9 @@ export const placeOfToken = async (deps: RoomDeps, token: string, browserSession
   if (claims.browserSession !== browserSession) {
     throw new HttpError('PLACE_TOKEN_NOT_YOURS', 'that place token belongs to another browser; join the waiting room from this one')
   }
-  const room = expect.room ?? (await roomOf(deps.db, claims.showtimeId))
-  const held = room && (await placeOfSession(deps.db, claims.showtimeId, browserSession))
+  // Read with the others asking at the same moment: in a burst every buyer's watch and order looks its place up.
+  const room = expect.room ?? (await sharedRoomOf(deps.db, claims.showtimeId, deps.settings.readWindowMs))
+  const held = room && (await sharedPlaceOfSession(deps.db, claims.showtimeId, browserSession, deps.settings.readWindowMs))
   if (!room || !held || held.number !== claims.place) {
     throw new HttpError('PLACE_TOKEN_EXPIRED', 'that place was given up (you joined again since); use your latest place', { url: `/waiting-room/${claims.showtimeId}` })
   }

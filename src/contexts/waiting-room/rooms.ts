@@ -1,3 +1,4 @@
+import { gatheredLookup } from '../../adapters/db/gathered-lookup.ts'
 import { sharedRead } from '../../adapters/db/shared-read.ts'
 import type { Database, Sql } from '../../messaging/sql.ts'
 import type { Place, Room } from './room.rules.ts'
@@ -68,6 +69,21 @@ export const saveRoom = (db: Database, before: StoredRoom, after: Room, now: Dat
 
 export const placeOfSession = async (sql: Sql, showtimeId: string, browserSession: string): Promise<Place | undefined> =>
   (await sql.query<Place>(`select ${placeColumns} from waiting_room.places where showtime_id = $1 and browser_session = $2`, [showtimeId, browserSession])).rows[0]
+
+type SessionInRoom = { readonly showtimeId: string; readonly browserSession: string }
+const sessionKey = ({ showtimeId, browserSession }: SessionInRoom) => `${showtimeId} ${browserSession.toLowerCase()}`
+
+/** The places of sessions asked for outside a transaction within `gatherMs` of each other, read by one query. */
+const placesOfSessions = gatheredLookup(sessionKey, async (db, sessions: readonly SessionInRoom[]) => {
+  const { rows } = await db.query<Place>(
+    `select ${placeColumns} from waiting_room.places p join unnest($1::text[], $2::uuid[]) as k(showtime_id, browser_session)
+     using (showtime_id, browser_session)`,
+    [sessions.map((s) => s.showtimeId), sessions.map((s) => s.browserSession)])
+  return new Map(rows.map((place) => [sessionKey(place), place]))
+})
+
+export const sharedPlaceOfSession = (db: Database, showtimeId: string, browserSession: string, gatherMs = 0) =>
+  placesOfSessions(db, { showtimeId, browserSession }, gatherMs)
 
 /**
  * The session's place in the room, or (when it holds none) a new one at the back, in one statement: a join is one
