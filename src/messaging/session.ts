@@ -80,14 +80,13 @@ export class MessageSession {
    */
   private async commit(members: readonly Member[]): Promise<unknown[]> {
     const now = this.deps.clock()
-    let results: unknown[] = []
-    const flush = await this.deps.db.transaction(async (tx) => {
+    const [flush, results] = await this.deps.db.transaction(async (tx) => {
       const buffers = members.map((member) => new OutgoingBuffer(this.deps.limits, now, this.sender, undefined, member.origin))
       const settled = await Promise.allSettled(members.map((member, i) => member.work(tx, outboxOf(buffers[i]!))))
       const failed = settled.find((outcome) => outcome.status === 'rejected')
       if (failed) throw failed.reason
-      results = settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value)
-      return this.deps.transport.enqueue(tx, buffers.flatMap((buffer) => buffer.messages))
+      const values = settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value)
+      return [await this.deps.transport.enqueue(tx, buffers.flatMap((buffer) => buffer.messages)), values] as const
     })
     await flush()
     return results

@@ -11,8 +11,8 @@ import type { Database } from '../../messaging/sql.ts'
 export const gatheredLookup = <K, V>(keyOf: (key: K) => string, read: (db: Database, keys: readonly K[]) => Promise<ReadonlyMap<string, V>>) => {
   const loaders = new WeakMap<Database, Map<number, DataLoader<K, V | undefined>>>()
   const loaderOf = (db: Database, gatherMs: number) => {
-    const ofDb = loaders.get(db) ?? new Map<number, DataLoader<K, V | undefined>>()
-    loaders.set(db, ofDb)
+    let ofDb = loaders.get(db)
+    if (!ofDb) loaders.set(db, (ofDb = new Map()))
     let loader = ofDb.get(gatherMs)
     if (!loader) {
       loader = new DataLoader<K, V | undefined>(async (keys) => {

@@ -1,4 +1,4 @@
-/** What the main thread asks of the PGlite thread, one call an id (see pglite-thread.ts). */
+/** What the main thread asks of the PGlite thread, one call an id (see pglite.ts). */
 export type Call = { readonly id: number } & (
   | { readonly op: 'query'; readonly text: string; readonly params: readonly unknown[]; readonly tx?: number }
   | { readonly op: 'exec'; readonly script: string; readonly tx?: number }
@@ -20,6 +20,3 @@ export type Reply =
   | { readonly id: number; readonly result: unknown }
   | { readonly id: number; readonly error: ThreadError }
   | { readonly notify: number; readonly payload: string }
-
-/** pg counts the rows a SELECT returns; PGlite reports 0 affected rows for it. */
-export const asResult = <Row>(rows: Row[], affectedRows: number | undefined) => ({ rows, rowCount: Math.max(affectedRows ?? 0, rows.length) })

@@ -1,9 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { PGlite, type Transaction } from '@electric-sql/pglite'
-import { asResult, type Call, type Reply } from './pglite-thread.protocol.ts'
+import type { Call, Reply } from './pglite-thread.protocol.ts'
 
 /**
- * The thread that owns the PGlite of an embedded Popcorn (see pglite-thread.ts): it runs each call it is sent, in the
+ * The thread that owns the PGlite of an embedded Popcorn (see pglite.ts): it runs each call it is sent, in the
  * order sent, and answers it by id. A transaction stays open across calls until the main thread ends it.
  */
 const port = parentPort!
@@ -46,8 +46,9 @@ const target = (tx: number | undefined) => {
 const run = async (call: Call): Promise<unknown> => {
   switch (call.op) {
     case 'query': {
-      const result = await target(call.tx).query(call.text, call.params as unknown[])
-      return asResult(result.rows, result.affectedRows)
+      const { rows, affectedRows } = await target(call.tx).query(call.text, call.params as unknown[])
+      // pg counts the rows a SELECT returns; PGlite reports 0 affected rows for it
+      return { rows, rowCount: Math.max(affectedRows ?? 0, rows.length) }
     }
     case 'exec':
       await target(call.tx).exec(call.script)

@@ -1,5 +1,5 @@
 import { gatheredLookup } from '../../adapters/db/gathered-lookup.ts'
-import type { Database, Sql } from '../../messaging/sql.ts'
+import type { Sql } from '../../messaging/sql.ts'
 import { together } from '../../messaging/together.ts'
 import type { LoadedShowtime } from './seat-stream.ts'
 import type { OversellingPolicy } from './showtime.decider.ts'
@@ -73,17 +73,17 @@ export const receiveOrder = (
   acceptedAtEdge?: { readonly outcome: unknown },
 ): Promise<boolean> => receiveOrders(sql, { ...order, ...(acceptedAtEdge && { acceptedAtEdge: acceptedAtEdge.outcome }) })
 
-export const orderById = async (sql: Sql, orderId: string): Promise<(Order & { clientSession: string | null }) | undefined> =>
-  (await sql.query<Order & { clientSession: string | null }>(`select ${orderColumns}, client_session as "clientSession" from ordering.orders where order_id = $1`, [orderId])).rows[0]
+type OrderOfSession = Order & { clientSession: string | null }
+const orderOfSessionColumns = `${orderColumns}, client_session as "clientSession"`
+
+export const orderById = async (sql: Sql, orderId: string): Promise<OrderOfSession | undefined> =>
+  (await sql.query<OrderOfSession>(`select ${orderOfSessionColumns} from ordering.orders where order_id = $1`, [orderId])).rows[0]
 
 /** Orders looked up outside a transaction within `gatherMs` of each other, read by one query (a burst's resubmits). */
-const ordersById = gatheredLookup((orderId: string) => orderId.toLowerCase(), async (db, orderIds: readonly string[]) => {
-  const { rows } = await db.query<Order & { clientSession: string | null }>(
-    `select ${orderColumns}, client_session as "clientSession" from ordering.orders where order_id = any($1::uuid[])`, [orderIds])
+export const sharedOrderById = gatheredLookup((orderId: string) => orderId.toLowerCase(), async (db, orderIds: readonly string[]) => {
+  const { rows } = await db.query<OrderOfSession>(`select ${orderOfSessionColumns} from ordering.orders where order_id = any($1::uuid[])`, [orderIds])
   return new Map(rows.map((order) => [order.orderId, order]))
 })
-
-export const sharedOrderById = (db: Database, orderId: string, gatherMs = 0) => ordersById(db, orderId, gatherMs)
 
 /** The orders of one browser session, for a client that reconnects and asks what it missed. */
 export const ordersOfSession = async (sql: Sql, clientSession: string, orderIds: readonly string[]): Promise<Order[]> =>
