@@ -32,11 +32,29 @@ const BUNDLE_TYPE = 'popcorn.Bundle'
 
 const keyOf = (destination: Destination) => ('queue' in destination ? `q:${destination.queue}` : `t:${destination.topic}`)
 
+/**
+ * A bundle's body: the first message's headers once, then each message with only the headers in which it differs
+ * from the first (null for one the first has and it has not) and its body. The messages of one transaction share
+ * most of their headers (type, intent, sentAt, sentBy, replyTo, often originClient): written once, a writer's
+ * hundreds of replies and events are about half the text to write, store and read.
+ */
+interface BundleBody {
+  readonly first: Record<string, unknown>
+  readonly messages: { readonly headers: Record<string, unknown>; readonly body: string }[]
+}
+
 /** Messages for one destination, each already as its text in the bundle's body. */
 interface Group {
   readonly messages: Outgoing[]
   readonly texts: string[]
   bytes: number
+}
+
+const differences = (headers: Record<string, unknown>, first: Record<string, unknown>) => {
+  const own: Record<string, unknown> = {}
+  for (const key in headers) if (headers[key] !== first[key]) own[key] = headers[key]
+  for (const key in first) if (!(key in headers)) own[key] = null
+  return own
 }
 
 const toBundle = ({ messages, texts }: Group): Outgoing => {
@@ -47,7 +65,7 @@ const toBundle = ({ messages, texts }: Group): Outgoing => {
     messageId,
     message: {
       headers: { messageId, type: BUNDLE_TYPE, [BUNDLE_HEADER]: messages.length, sentAt: messages[0]!.message.headers.sentAt },
-      body: `[${texts.join(',')}]`,
+      body: `{"first":${JSON.stringify(messages[0]!.message.headers)},"messages":[${texts.join(',')}]}`,
     },
   }
 }
@@ -66,18 +84,19 @@ export const bundleMessages = (messages: readonly Outgoing[], limits: BundleLimi
       continue
     }
     const key = keyOf(message.destination)
-    const text = JSON.stringify(message.message)
-    // Characters, not bytes: the limit is a bound on memory and frames, and a character is at most three bytes of it.
-    const bytes = text.length + 1
     let group = open.get(key)
-    if (!group || group.messages.length >= limits.maxMessages || group.bytes + bytes > limits.maxBytes) {
-      group = { messages: [], texts: [], bytes: 2 }
+    const textAgainst = (first: Outgoing) => JSON.stringify({ headers: differences(message.message.headers, first.message.headers), body: message.message.body })
+    let text = group ? textAgainst(group.messages[0]!) : ''
+    // Characters, not bytes: the limit is a bound on memory and frames, and a character is at most three bytes of it.
+    if (!group || group.messages.length >= limits.maxMessages || group.bytes + text.length + 1 > limits.maxBytes) {
+      text = textAgainst(message)
+      group = { messages: [], texts: [], bytes: 30 + JSON.stringify(message.message.headers).length }
       open.set(key, group)
       slots.push(group)
     }
     group.messages.push(message)
     group.texts.push(text)
-    group.bytes += bytes
+    group.bytes += text.length + 1
   }
   return slots.map((slot) => ('texts' in slot ? toBundle(slot) : slot))
 }
@@ -95,9 +114,14 @@ export const bundling = (transport: Transport, limits: BundleLimits): Transport 
 
 export const isBundle = (raw: RawMessage) => raw.headers[BUNDLE_HEADER] !== undefined
 
-const bundleBody = z.array(z.object({ headers: z.record(z.string(), z.unknown()), body: z.string() }).strict()).min(1)
+const member = z.object({ headers: z.record(z.string(), z.unknown()), body: z.string() }).strict()
+const bundleBody = z.union([
+  z.object({ first: z.record(z.string(), z.unknown()), messages: z.array(member).min(1) }).strict(),
+  // Bundles written before the first message's headers were factored out, still in queues after an upgrade.
+  z.array(member).min(1),
+])
 
-/** The messages a bundle carries, in order; a bundle that cannot be read as one is refused whole. */
+/** The messages a bundle carries, in order, each with all its headers; a bundle that cannot be read as one is refused whole. */
 export const openBundle = (raw: RawMessage, limits: BundleLimits = bundleCeiling): RawMessage[] => {
   const bytes = Buffer.byteLength(raw.body)
   if (bytes > limits.maxBytes) throw malformedEnvelope(`a bundle of ${bytes} bytes, more than the ${limits.maxBytes} allowed`)
@@ -107,9 +131,16 @@ export const openBundle = (raw: RawMessage, limits: BundleLimits = bundleCeiling
   } catch {
     throw malformedEnvelope('the bundle is not JSON')
   }
-  const messages = bundleBody.safeParse(parsed)
-  if (!messages.success) throw malformedEnvelope(`the bundle is not a list of messages: ${z.prettifyError(messages.error)}`)
-  if (messages.data.length > limits.maxMessages) throw malformedEnvelope(`a bundle of ${messages.data.length} messages, more than the ${limits.maxMessages} allowed`)
-  if (Number(raw.headers[BUNDLE_HEADER]) !== messages.data.length) throw malformedEnvelope(`the bundle says it carries ${String(raw.headers[BUNDLE_HEADER])} messages and carries ${messages.data.length}`)
-  return messages.data
+  const checked = bundleBody.safeParse(parsed)
+  if (!checked.success) throw malformedEnvelope(`the bundle is not a list of messages: ${z.prettifyError(checked.error)}`)
+  const messages = Array.isArray(checked.data) ? checked.data : withAllHeaders(checked.data)
+  if (messages.length > limits.maxMessages) throw malformedEnvelope(`a bundle of ${messages.length} messages, more than the ${limits.maxMessages} allowed`)
+  if (Number(raw.headers[BUNDLE_HEADER]) !== messages.length) throw malformedEnvelope(`the bundle says it carries ${String(raw.headers[BUNDLE_HEADER])} messages and carries ${messages.length}`)
+  return messages
 }
+
+const withAllHeaders = ({ first, messages }: BundleBody): RawMessage[] => messages.map(({ headers: own, body }) => {
+  const headers = { ...first, ...own }
+  for (const key in own) if (own[key] === null) delete headers[key]
+  return { headers, body }
+})

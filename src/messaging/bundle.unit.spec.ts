@@ -52,4 +52,23 @@ describe('bundles', () => {
     assert.throws(() => openBundle({ headers: { [BUNDLE_HEADER]: 1 }, body: '{"not": "a list"}' }), { code: 'MALFORMED_ENVELOPE' })
     assert.throws(() => openBundle({ headers: { [BUNDLE_HEADER]: 1 }, body: '[' }), /not JSON/)
   })
+
+  test('a bundle writes the headers its messages share once, and gives back each message with exactly its own headers', () => {
+    const first = message({ queue: 'a' }, '1')
+    const second = message({ queue: 'a' }, '2')
+    const { replyTo: _, ...withoutReplyTo } = { ...second.message.headers, replyTo: 'x' }
+    const third = { ...message({ queue: 'a' }, '3'), message: { headers: { ...withoutReplyTo, intent: 'publish', extra: 7 }, body: '{"key":"3"}' } }
+    const withReplyTo = { ...first, message: { ...first.message, headers: { ...first.message.headers, replyTo: 'web.1' } } }
+    const [bundle] = bundleMessages([withReplyTo, second, third], limits)
+    assert.deepEqual(openBundle(bundle!.message), [withReplyTo.message, second.message, third.message])
+    const body = JSON.parse(bundle!.message.body) as { messages: { headers: Record<string, unknown> }[] }
+    assert.deepEqual(Object.keys(body.messages[0]!.headers), [], 'the first message is all in the shared headers')
+    assert.equal(body.messages[1]!.headers.sentAt, undefined, 'a header equal to the first message\'s is not repeated')
+    assert.equal(body.messages[1]!.headers.replyTo, null, 'a header the first has and this one has not is marked null')
+  })
+
+  test('a bundle written as a plain list of messages (before shared headers) still opens', () => {
+    const originals = [message({ queue: 'a' }, '1'), message({ queue: 'a' }, '2')]
+    assert.deepEqual(openBundle({ headers: { [BUNDLE_HEADER]: 2 }, body: JSON.stringify(originals.map((o) => o.message)) }), originals.map((o) => o.message))
+  })
 })

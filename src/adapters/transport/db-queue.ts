@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { Database, Sql } from '../../messaging/sql.ts'
 import { noFlush, type ConsumeOptions, type Consumer, type Delivery, type EndpointSpec, type Outgoing, type Transport } from '../../messaging/transport.ts'
 import { ownerLeft, queueOwner } from './db-queue/queue-owner.ts'
+import { messageRows } from './message-rows.ts'
 
 const CHANNEL = 'popcorn_queue'
 
@@ -28,28 +29,29 @@ interface Row {
  * subscribed queue. Returns the queues that have a message due now (to wake their consumers).
  */
 const insertAll = async (tx: Sql, messages: readonly Outgoing[]): Promise<Set<string>> => {
-  // One JSON document rather than six arrays: JSON.stringify is native, where pg escapes each array element in
-  // JavaScript, and PostgreSQL reads the headers straight into jsonb.
-  const { rows } = await tx.query<{ queue: string; due: boolean }>(
-    `insert into messaging.queue (queue, message_id, headers, body, visible_at)
-     select coalesce(m.queue, s.queue), m.message_id, m.headers, m.body, coalesce(m.visible_at, now())
-     from json_to_recordset($1::json) as m(ord int, queue text, topic text, message_id uuid, headers jsonb, body text, visible_at timestamptz)
-     left join messaging.subscriptions s on m.queue is null and s.message_type = m.topic
-     where m.queue is not null or s.queue is not null
-     order by m.ord, s.queue
-     returning queue, visible_at <= now() as due`,
-    [JSON.stringify(messages.map((m, ord) => ({
-      ord,
-      queue: 'queue' in m.destination ? m.destination.queue : null,
-      topic: 'topic' in m.destination ? m.destination.topic : null,
-      message_id: m.messageId,
-      headers: m.message.headers,
-      body: m.message.body,
-      visible_at: m.deliverAt ?? null,
-    })))],
-  )
-  // A message due later wakes nobody: its queue's consumer wakes itself at the due time.
-  return new Set(rows.filter((row) => row.due).map((row) => row.queue))
+  const woken = new Set<string>()
+  for (const { document, bodies, params } of messageRows(messages, (m) => ({
+    queue: 'queue' in m.destination ? m.destination.queue : null,
+    topic: 'topic' in m.destination ? m.destination.topic : null,
+    message_id: m.messageId,
+    headers: m.message.headers,
+    visible_at: m.deliverAt ?? null,
+  }))) {
+    const { rows } = await tx.query<{ queue: string; due: boolean }>(
+      `insert into messaging.queue (queue, message_id, headers, body, visible_at)
+       select coalesce(m.queue, s.queue), m.message_id, m.headers, b.body, coalesce(m.visible_at, now())
+       from json_to_recordset($1::json) as m(ord int, queue text, topic text, message_id uuid, headers jsonb, visible_at timestamptz)
+       join ${bodies} on b.ord = m.ord
+       left join messaging.subscriptions s on m.queue is null and s.message_type = m.topic
+       where m.queue is not null or s.queue is not null
+       order by m.ord, s.queue
+       returning queue, visible_at <= now() as due`,
+      [document, ...params],
+    )
+    // A message due later wakes nobody: its queue's consumer wakes itself at the due time.
+    for (const row of rows) if (row.due) woken.add(row.queue)
+  }
+  return woken
 }
 
 /**

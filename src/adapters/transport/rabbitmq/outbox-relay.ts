@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { Database, Sql } from '../../../messaging/sql.ts'
 import type { Flush, Outgoing } from '../../../messaging/transport.ts'
+import { messageRows } from '../message-rows.ts'
 import type { OutboxRow, Published, Publisher } from './publisher.ts'
 
 const columns = 'id::text as id, message_id::text as message_id, destination_kind, destination, headers, body'
@@ -11,29 +12,43 @@ const STALE_AFTER = `interval '3 seconds'`
 const UNROUTABLE_PAUSE = `interval '5 seconds'`
 
 /**
- * Writes the messages in the caller's transaction, in one statement from one JSON document (JSON.stringify is
- * native; parameters are prepared one by one in JavaScript); returns the rows due now (the sweeper has the others).
+ * Writes the messages in the caller's transaction, in one statement (see message-rows.ts); returns the rows due now
+ * (the sweeper has the others), built from the messages in hand rather than read back.
  */
 export const insertOutbox = async (tx: Sql, messages: readonly Outgoing[]): Promise<OutboxRow[]> => {
-  if (messages.length === 0) return []
-  const { rows } = await tx.query<OutboxRow & { due: boolean }>(
-    `insert into messaging.outbox (message_id, destination_kind, destination, headers, body, deliver_at)
-     select m.message_id, m.kind, m.destination, m.headers, m.body, coalesce(m.deliver_at, now())
-     from json_to_recordset($1::json) as m(ord int, message_id uuid, kind text, destination text, headers jsonb, body text, deliver_at timestamptz)
-     order by m.ord
-     returning ${columns}, deliver_at <= now() as due`,
-    [JSON.stringify(messages.map((m, ord) => ({
-      ord,
-      message_id: m.messageId,
-      kind: 'queue' in m.destination ? 'queue' : 'topic',
-      destination: 'queue' in m.destination ? m.destination.queue : m.destination.topic,
-      headers: m.message.headers,
-      body: m.message.body,
-      deliver_at: m.deliverAt ?? null,
-    })))],
-  )
   const due: OutboxRow[] = []
-  for (const { due: isDue, ...row } of rows) if (isDue) due.push(row)
+  let offset = 0
+  for (const { document, bodies, params } of messageRows(messages, (m) => ({
+    message_id: m.messageId,
+    kind: 'queue' in m.destination ? 'queue' : 'topic',
+    destination: 'queue' in m.destination ? m.destination.queue : m.destination.topic,
+    headers: m.message.headers,
+    deliver_at: m.deliverAt ?? null,
+  }))) {
+    const { rows } = await tx.query<{ id: string; ord: number; due: boolean }>(
+      `insert into messaging.outbox (message_id, destination_kind, destination, headers, body, deliver_at)
+       select m.message_id, m.kind, m.destination, m.headers, b.body, coalesce(m.deliver_at, now())
+       from json_to_recordset($1::json) as m(ord int, message_id uuid, kind text, destination text, headers jsonb, deliver_at timestamptz)
+       join ${bodies} on b.ord = m.ord
+       order by m.ord
+       returning id::text as id, deliver_at <= now() as due`,
+      [document, ...params],
+    )
+    // Ids are drawn in the order the rows are inserted, which is the chunk's order.
+    rows.sort((a, b) => Number(a.id) - Number(b.id)).forEach((row, ord) => {
+      if (!row.due) return
+      const m = messages[offset + ord]!
+      due.push({
+        id: row.id,
+        message_id: m.messageId,
+        destination_kind: 'queue' in m.destination ? 'queue' : 'topic',
+        destination: 'queue' in m.destination ? m.destination.queue : m.destination.topic,
+        headers: m.message.headers,
+        body: m.message.body,
+      })
+    })
+    offset += params.length
+  }
   return due
 }
 
