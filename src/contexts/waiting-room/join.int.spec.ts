@@ -50,6 +50,15 @@ for (const shape of shapes) {
       assert.equal(await places(), 31, 'stored when answered, each its own number')
     })
 
+    test('a crowd that finds no room yet makes it once, and every one of them gets a place in it', async () => {
+      const session = new MessageSession({ db: counted.db, transport: world.transport, limits: defaultLimits, clock: () => new Date() }, { endpoint: 'web' }, whenFull(40))
+      const deps = roomDeps({ db: counted.db, config: loadConfig({}), session })
+      const answers = await Promise.all(Array.from({ length: 40 }, () => join(deps, { showtimeId: 'hot' })))
+      assert.equal(answers.length, 40)
+      assert.equal(counted.statements('insert into waiting_room.rooms'), 1, 'one making of the room for the 40, not one each')
+      assert.equal(await places(), 40)
+    })
+
     test('a join whose write the database refuses fails alone; the others keep their places', async () => {
       await join(depsWith({ windowMs: 0, max: 1 }), { showtimeId: 'hot' })
       const before = counted.transactions()

@@ -31,12 +31,15 @@ export const roomsByIds = async (sql: Sql, showtimeIds: readonly string[]): Prom
   (await sql.query<StoredRoom>(`select ${roomColumns} from waiting_room.rooms r where r.showtime_id = any($1::text[])`, [showtimeIds])).rows
 
 /**
- * The room of a showtime, made on first use with its own sequence. Two first joins at once: the second waits on the
- * first's insert, finds the room there, and makes no sequence. The first look is shared with those asking at once.
+ * The room of a showtime, made on first use with its own sequence. Everyone asking at once shares one look and, when
+ * there is no room yet, one making of it: the first burst of a flash sale finds no room, and thousands of joins each
+ * making it (an insert that conflicts, then a read) queued 5,000 transactions behind the first. Two processes making
+ * it at once: the second waits on the first's insert, finds the room there, and makes no sequence.
  */
-export const openRoom = async (db: Database, showtimeId: string, now: Date, gatherMs = 0): Promise<StoredRoom> => {
-  const known = await sharedRoomOf(db, showtimeId, gatherMs)
-  if (known) return known
+export const openRoom = (db: Database, showtimeId: string, now: Date, gatherMs = 0): Promise<StoredRoom> =>
+  sharedRead(db, `waiting-room.open ${showtimeId}`, async () => (await roomOf(db, showtimeId)) ?? makeRoom(db, showtimeId, now), gatherMs)
+
+const makeRoom = async (db: Database, showtimeId: string, now: Date): Promise<StoredRoom> => {
   await db.transaction(async (tx) => {
     const made = await tx.query<{ roomNo: number }>(
       `insert into waiting_room.rooms (showtime_id, ticked_at) values ($1, $2) on conflict (showtime_id) do nothing returning room_no as "roomNo"`,
