@@ -38,6 +38,7 @@ for (const shape of shapes) {
     test('joins arriving together share one transaction; each gets a place of its own; bad ones are refused before joining', async () => {
       await join(depsWith({ windowMs: 0, max: 1 }), { showtimeId: 'hot' }) // the room exists before the crowd
       const before = counted.transactions()
+      const placeStatementsBefore = counted.statements('with joining as')
       const deps = depsWith(whenFull(30))
       const answers = await Promise.allSettled([
         ...Array.from({ length: 30 }, () => join(deps, { showtimeId: 'hot' })),
@@ -47,6 +48,7 @@ for (const shape of shapes) {
       assert.deepEqual(answers.slice(0, 30).map((a) => a.status), Array(30).fill('fulfilled'))
       assert.deepEqual(answers.slice(30).map((a) => a.status === 'rejected' && (a.reason as { code: string }).code), ['BAD_REQUEST', 'NOT_FOUND'])
       assert.equal(counted.transactions() - before, 1, 'one transaction for the 30; none for the refused')
+      assert.equal(counted.statements('with joining as') - placeStatementsBefore, 1, 'the 30 places found or taken by one statement')
       assert.equal(await places(), 31, 'stored when answered, each its own number')
     })
 

@@ -1,6 +1,7 @@
 import { gatheredLookup } from '../../adapters/db/gathered-lookup.ts'
 import { sharedRead } from '../../adapters/db/shared-read.ts'
 import type { Database, Sql } from '../../messaging/sql.ts'
+import { together } from '../../messaging/together.ts'
 import type { Place, Room } from './room.rules.ts'
 
 /** A room as stored: the version a change is written over, and the number of its place sequence. */
@@ -88,25 +89,41 @@ const placesOfSessions = gatheredLookup(sessionKey, async (db, sessions: readonl
 export const sharedPlaceOfSession = (db: Database, showtimeId: string, browserSession: string, gatherMs = 0) =>
   placesOfSessions(db, { showtimeId, browserSession }, gatherMs)
 
+type Joining = { readonly roomNo: number; readonly place: Omit<Place, 'number'> }
+
 /**
- * The session's place in the room, or (when it holds none) a new one at the back, in one statement: a join is one
- * round trip. Undefined when the same session took one at the same moment (its number is then a gap nobody holds, passed over
- * like anyone else's).
+ * The places of the joins of one group, in one statement: each session's place in its room, or (when it holds
+ * none) a new one at the back, numbered in the order the joins came. A burst's joins were a round trip each, queued
+ * one behind the other on the group's connection. A session that joins twice in one group gets one place, found by
+ * both; undefined when another transaction took that session's place at the same moment (its number is then a gap
+ * nobody holds, passed over like anyone else's).
  */
-export const heldOrNewPlace = async (sql: Sql, room: StoredRoom, place: Omit<Place, 'number'>): Promise<{ place: Place; isNew: boolean } | undefined> => {
+const heldOrNewPlaces = together(async (sql: Sql, joins: readonly Joining[]) => {
   const { rows } = await sql.query<Place & { isNew: boolean }>(
-    `with held as (select ${placeColumns} from waiting_room.places where showtime_id = $1 and browser_session = $2),
+    `with joining as (
+       select * from unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::int[], $5::timestamptz[], $6::int[]) with ordinality
+         as j(showtime_id, browser_session, joined_at, through_at_join, admitted_at, room_no, ord)),
+     held as (
+       select ${placeColumns} from waiting_room.places
+       where (showtime_id, browser_session) in (select j.showtime_id, j.browser_session from joining j)),
      taken as (
        insert into waiting_room.places (showtime_id, number, browser_session, joined_at, through_at_join, admitted_at)
-       select $1, nextval('waiting_room.numbers_${Number(room.roomNo)}'), $2, $3, $4, $5 where not exists (select 1 from held)
+       select j.showtime_id, nextval(('waiting_room.numbers_' || j.room_no)::regclass), j.browser_session, j.joined_at, j.through_at_join, j.admitted_at
+       from joining j
+       where not exists (select 1 from held h where h."showtimeId" = j.showtime_id and h."browserSession" = j.browser_session)
+         and j.ord = (select min(k.ord) from joining k where k.showtime_id = j.showtime_id and k.browser_session = j.browser_session)
+       order by j.ord
        on conflict do nothing returning ${placeColumns})
      select *, false as "isNew" from held union all select *, true from taken`,
-    [place.showtimeId, place.browserSession, place.joinedAt, place.throughAtJoin, place.admittedAt])
-  const [row] = rows
-  if (!row) return undefined
-  const { isNew, ...found } = row
-  return { place: found, isNew }
-}
+    [joins.map((j) => j.place.showtimeId), joins.map((j) => j.place.browserSession), joins.map((j) => j.place.joinedAt),
+      joins.map((j) => j.place.throughAtJoin), joins.map((j) => j.place.admittedAt), joins.map((j) => j.roomNo)])
+  const found = new Map(rows.map(({ isNew, ...place }) => [sessionKey(place), { place, isNew }]))
+  return joins.map((j) => found.get(sessionKey(j.place)))
+})
+
+/** The session's place in the room, or a new one at the back; joins of one group share one statement (see above). */
+export const heldOrNewPlace = (sql: Sql, room: StoredRoom, place: Omit<Place, 'number'>): Promise<{ place: Place; isNew: boolean } | undefined> =>
+  heldOrNewPlaces(sql, { roomNo: Number(room.roomNo), place })
 
 /** A place whose turn has passed goes to the back of the queue under a new number; its old token no longer fits. */
 export const requeuePlace = async (sql: Sql, room: StoredRoom, old: Place, place: Pick<Place, 'joinedAt' | 'throughAtJoin' | 'admittedAt'>): Promise<Place | undefined> =>

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache'
+import { sharedRead } from '../../adapters/db/shared-read.ts'
 import type { Database, Sql } from '../../messaging/sql.ts'
 
 /** What the waiting room knows of a showtime: enough to name it on its page and to send a person on to order. */
@@ -32,7 +33,8 @@ export const knownShowtimeOf = async (db: Database, showtimeId: string): Promise
   if (!cache) known.set(db, (cache = new LRUCache<string, KnownShowtime>({ max: 10_000, ttl: 10_000 })))
   const cached = cache.get(showtimeId)
   if (cached) return cached
-  const found = await showtimeOf(db, showtimeId)
+  // A burst finds the cache empty all at once: those asking while the read is on its way share it.
+  const found = await sharedRead(db, `waiting-room.showtime ${showtimeId}`, () => showtimeOf(db, showtimeId))
   if (found) cache.set(showtimeId, found)
   return found
 }
