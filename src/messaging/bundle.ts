@@ -32,20 +32,10 @@ const BUNDLE_TYPE = 'popcorn.Bundle'
 
 const keyOf = (destination: Destination) => ('queue' in destination ? `q:${destination.queue}` : `t:${destination.topic}`)
 
-/**
- * A bundle's body: the first message's headers once, then each message with only the headers in which it differs
- * from the first (null for one the first has and it has not) and its body. The messages of one transaction share
- * most of their headers (type, intent, sentAt, sentBy, replyTo, often originClient): written once, a writer's
- * hundreds of replies and events are about half the text to write, store and read.
- */
-interface BundleBody {
-  readonly first: Record<string, unknown>
-  readonly messages: { readonly headers: Record<string, unknown>; readonly body: string }[]
-}
-
-/** Messages for one destination, each already as its text in the bundle's body. */
+/** Messages for one destination, each already as its text in the bundle's body, after the first one's headers. */
 interface Group {
   readonly messages: Outgoing[]
+  readonly firstHeaders: string
   readonly texts: string[]
   bytes: number
 }
@@ -57,7 +47,7 @@ const differences = (headers: Record<string, unknown>, first: Record<string, unk
   return own
 }
 
-const toBundle = ({ messages, texts }: Group): Outgoing => {
+const toBundle = ({ messages, firstHeaders, texts }: Group): Outgoing => {
   if (messages.length === 1) return messages[0]!
   const messageId = randomUUID()
   return {
@@ -65,7 +55,7 @@ const toBundle = ({ messages, texts }: Group): Outgoing => {
     messageId,
     message: {
       headers: { messageId, type: BUNDLE_TYPE, [BUNDLE_HEADER]: messages.length, sentAt: messages[0]!.message.headers.sentAt },
-      body: `{"first":${JSON.stringify(messages[0]!.message.headers)},"messages":[${texts.join(',')}]}`,
+      body: `{"first":${firstHeaders},"messages":[${texts.join(',')}]}`,
     },
   }
 }
@@ -90,7 +80,8 @@ export const bundleMessages = (messages: readonly Outgoing[], limits: BundleLimi
     // Characters, not bytes: the limit is a bound on memory and frames, and a character is at most three bytes of it.
     if (!group || group.messages.length >= limits.maxMessages || group.bytes + text.length + 1 > limits.maxBytes) {
       text = textAgainst(message)
-      group = { messages: [], texts: [], bytes: 30 + JSON.stringify(message.message.headers).length }
+      const firstHeaders = JSON.stringify(message.message.headers)
+      group = { messages: [], firstHeaders, texts: [], bytes: 30 + firstHeaders.length }
       open.set(key, group)
       slots.push(group)
     }
@@ -115,8 +106,15 @@ export const bundling = (transport: Transport, limits: BundleLimits): Transport 
 export const isBundle = (raw: RawMessage) => raw.headers[BUNDLE_HEADER] !== undefined
 
 const member = z.object({ headers: z.record(z.string(), z.unknown()), body: z.string() }).strict()
+/**
+ * A bundle's body: the first message's headers once, then each message with only the headers in which it differs
+ * from the first (null for one the first has and it has not) and its body. The messages of one transaction share
+ * most of their headers (type, intent, sentAt, sentBy, replyTo, often originClient): written once, a writer's
+ * hundreds of replies and events are about half the text to write, store and read.
+ */
+const sharedHeadersBody = z.object({ first: z.record(z.string(), z.unknown()), messages: z.array(member).min(1) }).strict()
 const bundleBody = z.union([
-  z.object({ first: z.record(z.string(), z.unknown()), messages: z.array(member).min(1) }).strict(),
+  sharedHeadersBody,
   // Bundles written before the first message's headers were factored out, still in queues after an upgrade.
   z.array(member).min(1),
 ])
@@ -139,7 +137,7 @@ export const openBundle = (raw: RawMessage, limits: BundleLimits = bundleCeiling
   return messages
 }
 
-const withAllHeaders = ({ first, messages }: BundleBody): RawMessage[] => messages.map(({ headers: own, body }) => {
+const withAllHeaders = ({ first, messages }: z.infer<typeof sharedHeadersBody>): RawMessage[] => messages.map(({ headers: own, body }) => {
   const headers = { ...first, ...own }
   for (const key in own) if (own[key] === null) delete headers[key]
   return { headers, body }

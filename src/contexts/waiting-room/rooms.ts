@@ -123,7 +123,7 @@ const heldOrNewPlaces = together(async (sql: Sql, joins: readonly Joining[]) => 
 
 /** The session's place in the room, or a new one at the back; joins of one group share one statement (see above). */
 export const heldOrNewPlace = (sql: Sql, room: StoredRoom, place: Omit<Place, 'number'>): Promise<{ place: Place; isNew: boolean } | undefined> =>
-  heldOrNewPlaces(sql, { roomNo: Number(room.roomNo), place })
+  heldOrNewPlaces(sql, { roomNo: room.roomNo, place })
 
 /** A place whose turn has passed goes to the back of the queue under a new number; its old token no longer fits. */
 export const requeuePlace = async (sql: Sql, room: StoredRoom, old: Place, place: Pick<Place, 'joinedAt' | 'throughAtJoin' | 'admittedAt'>): Promise<Place | undefined> =>

@@ -16,16 +16,17 @@ const UNROUTABLE_PAUSE = `interval '5 seconds'`
  * (the sweeper has the others), built from the messages in hand rather than read back.
  */
 export const insertOutbox = async (tx: Sql, messages: readonly Outgoing[]): Promise<OutboxRow[]> => {
+  const addressOf = ({ destination }: Outgoing) =>
+    'queue' in destination ? { kind: 'queue' as const, destination: destination.queue } : { kind: 'topic' as const, destination: destination.topic }
   const due: OutboxRow[] = []
   let offset = 0
   for (const { document, bodies, params } of messageRows(messages, (m) => ({
     message_id: m.messageId,
-    kind: 'queue' in m.destination ? 'queue' : 'topic',
-    destination: 'queue' in m.destination ? m.destination.queue : m.destination.topic,
+    ...addressOf(m),
     headers: m.message.headers,
     deliver_at: m.deliverAt ?? null,
   }))) {
-    const { rows } = await tx.query<{ id: string; ord: number; due: boolean }>(
+    const { rows } = await tx.query<{ id: string; due: boolean }>(
       `insert into messaging.outbox (message_id, destination_kind, destination, headers, body, deliver_at)
        select m.message_id, m.kind, m.destination, m.headers, b.body, coalesce(m.deliver_at, now())
        from json_to_recordset($1::json) as m(ord int, message_id uuid, kind text, destination text, headers jsonb, deliver_at timestamptz)
@@ -38,11 +39,12 @@ export const insertOutbox = async (tx: Sql, messages: readonly Outgoing[]): Prom
     rows.sort((a, b) => Number(a.id) - Number(b.id)).forEach((row, ord) => {
       if (!row.due) return
       const m = messages[offset + ord]!
+      const { kind, destination } = addressOf(m)
       due.push({
         id: row.id,
         message_id: m.messageId,
-        destination_kind: 'queue' in m.destination ? 'queue' : 'topic',
-        destination: 'queue' in m.destination ? m.destination.queue : m.destination.topic,
+        destination_kind: kind,
+        destination,
         headers: m.message.headers,
         body: m.message.body,
       })
