@@ -69,6 +69,28 @@ for (const shape of shapes) {
             + (select count(*) from messaging.outbox where headers->>'sagaName' = 'drawing' and headers->>'sagaId' = $1)::int as n`,
       [showtimeId])).rows[0]!.n
 
+    test('a batch of entries holding one person twice and one order twice: each is taken as if it came alone', async () => {
+      const showtimeId = 'got-breda-2'
+      const drawingAt = new Date(Date.now() + 3_600_000)
+      const opened = await bus.session('catalog').publish(ShowtimeScheduled, drawingShowtime(showtimeId, 5, drawingAt))
+      await handledByDrawing(opened.messageId)
+      const entry = (email: string, orderId = randomUUID()) => ({ orderId, showtimeId, tickets: 1, email, drawingAt: drawingAt.toISOString() })
+      const ann = entry('ann@example.com')
+      const annAgain = entry('ANN@example.com')
+      const bob = entry('bob@example.com')
+      // One transaction: the entries travel as one bundle and reach the drawing as one batch.
+      const sent = await bus.session('ordering').transaction(async (_tx, out) => [ann, annAgain, ann, bob].map((e) => out.publish(DrawingEntered, e).messageId))
+      await handledByDrawing(...sent)
+      const entered = (await world.db.query<{ order_id: string }>('select order_id from drawing.entries where showtime_id = $1 order by email', [showtimeId])).rows
+      assert.deepEqual(entered.map((r) => r.order_id), [ann.orderId, bob.orderId], 'the first entry of a person is kept; the same order once')
+      const refused = await eventually(async () => {
+        const notDrawn = (await mailbox()).filter((m) => m.kind === 'not-drawn')
+        assert.equal(notDrawn.length, 1, 'not yet: the refusal e-mailed')
+        return notDrawn
+      }, { what: 'the second entry of one person answered' })
+      assert.deepEqual(refused.map((m) => [m.order_id, m.subject.includes('already in the drawing')]), [[annAgain.orderId, true]])
+    })
+
     test('entries until the drawing date, one per person; the timeout draws within capacity; winners get tickets, everyone else a "not this time"; anyone can re-run the draw', { timeout: 120_000 }, async () => {
       const showtimeId = 'got-breda-1'
       const capacity = 5

@@ -35,11 +35,13 @@ export interface DrawingFacts {
 const factColumns = `status, movie_title as "movieTitle", theater_name as "theaterName", starts_at as "startsAt", capacity`
 
 /**
- * The drawing an entry is for, share-locked: entries recorded at once do not wait for each other, and the draw
+ * The drawings entries are for, share-locked: entries recorded at once do not wait for each other, and the draw
  * (which locks the row for update) waits until those in flight have committed, so it draws from all of them.
  */
-export const drawingForEntry = async (sql: Sql, showtimeId: string): Promise<DrawingFacts | undefined> =>
-  (await sql.query<DrawingFacts>(`select ${factColumns} from drawing.drawings where showtime_id = $1 for share`, [showtimeId])).rows[0]
+export const drawingsForEntries = async (sql: Sql, showtimeIds: readonly string[]): Promise<Map<string, DrawingFacts>> =>
+  new Map((await sql.query<DrawingFacts & { showtimeId: string }>(
+    `select showtime_id as "showtimeId", ${factColumns} from drawing.drawings where showtime_id = any($1::text[]) for share`, [showtimeIds],
+  )).rows.map(({ showtimeId, ...facts }) => [showtimeId, facts]))
 
 /** The drawing about to be drawn, locked against entries being recorded meanwhile; undefined once it was held. */
 export const drawingToHold = async (sql: Sql, showtimeId: string): Promise<DrawingFacts | undefined> =>
@@ -55,18 +57,31 @@ export interface NewEntry {
   readonly recordedAt: Date
 }
 
-export const hasEntry = async (sql: Sql, orderId: string): Promise<boolean> =>
-  ((await sql.query('select 1 from drawing.entries where order_id = $1', [orderId])).rowCount ?? 0) > 0
+/** Which of these orders have an entry already. */
+export const ordersEntered = async (sql: Sql, orderIds: readonly string[]): Promise<Set<string>> =>
+  new Set((await sql.query<{ orderId: string }>(
+    'select order_id::text as "orderId" from drawing.entries where order_id = any($1::uuid[])', [orderIds],
+  )).rows.map((row) => row.orderId))
 
-/** Records an entry unless its order is in already, or its person (e-mail address, in any case) entered before. */
-export const recordEntry = async (sql: Sql, e: NewEntry): Promise<'recorded' | 'same-order' | 'same-person'> => {
-  const inserted = (await sql.query(
+/**
+ * Records entries in one statement, in the order given, unless an order is in already or its person (e-mail address,
+ * in any case) entered before — also earlier in the same batch: the first entry of a person is the one kept.
+ */
+export const recordEntries = async (sql: Sql, entries: readonly NewEntry[]): Promise<Map<string, 'recorded' | 'same-order' | 'same-person'>> => {
+  const recorded = new Set((await sql.query<{ orderId: string }>(
     `insert into drawing.entries (order_id, showtime_id, entry_id, email, tickets, entered_at, recorded_at)
-     values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing`,
-    [e.orderId, e.showtimeId, e.entryId, e.email, e.tickets, e.enteredAt, e.recordedAt],
-  )).rowCount === 1
-  if (inserted) return 'recorded'
-  return (await hasEntry(sql, e.orderId)) ? 'same-order' : 'same-person'
+     select order_id, showtime_id, entry_id, email, tickets, entered_at, recorded_at
+     from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::timestamptz[]) with ordinality
+       as e(order_id, showtime_id, entry_id, email, tickets, entered_at, recorded_at, ord)
+     order by ord
+     on conflict do nothing returning order_id::text as "orderId"`,
+    [entries.map((e) => e.orderId), entries.map((e) => e.showtimeId), entries.map((e) => e.entryId), entries.map((e) => e.email),
+      entries.map((e) => e.tickets), entries.map((e) => e.enteredAt), entries.map((e) => e.recordedAt)],
+  )).rows.map((row) => row.orderId))
+  const idOf = (e: NewEntry) => e.orderId.toLowerCase() // as PostgreSQL writes a uuid
+  const missed = entries.filter((e) => !recorded.has(idOf(e)))
+  const sameOrder = missed.length ? await ordersEntered(sql, missed.map(idOf)) : new Set<string>()
+  return new Map(entries.map((e) => [e.orderId, recorded.has(idOf(e)) ? 'recorded' : sameOrder.has(idOf(e)) ? 'same-order' : 'same-person']))
 }
 
 export interface RecordedEntry {
