@@ -40,5 +40,19 @@ for (const shape of shapes) {
       assert.equal(email!.subject, "You're in the drawing for showtime got-finale-tuschinski, drawn on Sunday, 19 May 2019")
       assert.doesNotMatch(email!.html_body, /<img/)
     })
+
+    test('entries made together are e-mailed together: one e-mail each', async () => {
+      const entries = Array.from({ length: 8 }, (_, i) => ({ orderId: randomUUID(), showtimeId: 'got-finale-tuschinski', tickets: 1, email: `fan${i}@example.com`, drawingAt: '2019-05-19T08:00:00.000Z' }))
+      // One transaction's events to one queue travel as one bundle, and are handled as one batch.
+      await bus.session('test').transaction(async (_, out) => {
+        for (const entry of entries) out.publish(DrawingEntered, entry)
+      })
+      const emails = await eventually(async () => {
+        const { rows } = await world.db.query<{ kind: string; to_address: string; order_id: string }>('select kind, to_address, order_id from notifications.mailbox')
+        assert.equal(rows.length, entries.length, 'not yet: every entry e-mailed')
+        return rows
+      })
+      assert.deepEqual(emails.map((e) => [e.order_id, e.to_address, e.kind]).sort(), entries.map((e) => [e.orderId, e.email, 'drawing-entry']).sort())
+    })
   })
 }
