@@ -17,7 +17,7 @@ import { partitionQueue } from './partitions.ts'
 const Reserve = defineCommand('test.Reserve', 'reserver', z.object({
   showing: z.string(),
   key: z.string(),
-  fail: z.enum(['none', 'throw', 'throw-after-send']).default('none'),
+  fail: z.enum(['none', 'throw', 'throw-after-send', 'write-fails-alongside']).default('none'),
 }), { partitions: { count: 1, key: (m) => m.showing } })
 const Reserved = defineEvent('test.Reserved', z.object({ key: z.string() }))
 const catalog = new MessageCatalog([Reserve, Reserved])
@@ -38,7 +38,7 @@ for (const shape of shapes) for (const { name, bundle } of sending) {
       await world.destroy()
     })
 
-    test('a duplicate, a malformed message, a throwing handler, a throw after sending and another showing: the others take effect once, the bad ones take their paths', async () => {
+    test('a duplicate, a malformed message, a throwing handler, a throw after sending, a write alongside that fails and another showing: the others take effect once, the bad ones take their paths', async () => {
       const batches: string[][] = []
       const reserver = defineEndpoint({
         name: 'reserver',
@@ -49,6 +49,8 @@ for (const shape of shapes) for (const { name, bundle } of sending) {
             if (data.fail === 'throw') throw new Error(`reservation ${data.key} is on fire`)
             context.publish(Reserved, { key: data.key })
             await recordEffect(context.tx, 'reserve', data.key)
+            // Division by zero: the statement fails after the handler went on, and fails the handling all the same.
+            if (data.fail === 'write-fails-alongside') context.alongside(context.tx.query('select 1 / (select count(*) from messaging.inbox where false)'))
             if (data.fail === 'throw-after-send') throw new Error(`reservation ${data.key} threw after sending`)
           }
         })],
@@ -67,13 +69,14 @@ for (const shape of shapes) for (const { name, bundle } of sending) {
         await world.transport.enqueue(tx, [{ destination: { queue: partition }, messageId: malformedId, message: { headers: { ...headers }, body: '{"showing": "dune", "key":' } }])
         out.send(Reserve, { showing: 'dune', key: 'on-fire', fail: 'throw' })
         out.send(Reserve, { showing: 'dune', key: 'half-sent', fail: 'throw-after-send' })
+        out.send(Reserve, { showing: 'dune', key: 'written-badly', fail: 'write-fails-alongside' })
         out.send(Reserve, { showing: 'top-gun', key: 'other-showing', fail: 'none' })
         out.send(Reserve, { showing: 'dune', key: 'last', fail: 'none' })
       })
       if (world.transport.kind === 'db') {
-        // Sent in bundles, the session's six messages travel as one row; the malformed one was written alone.
+        // Sent in bundles, the session's seven messages travel as one row; the malformed one was written alone.
         const rows = (await world.db.query('select 1 from messaging.queue where queue = $1', [partition])).rowCount
-        assert.equal(rows, bundle.maxMessages > 1 ? 2 : 7)
+        assert.equal(rows, bundle.maxMessages > 1 ? 2 : 8)
       }
       await bus.start(reserver)
 
@@ -81,11 +84,11 @@ for (const shape of shapes) for (const { name, bundle } of sending) {
         assert.deepEqual((await effects(world.db, 'reserve')).map((e) => e.key).sort(), ['first', 'last', 'other-showing'])
         assert.deepEqual((await effects(world.db, 'seen')).map((e) => e.key).sort(), ['first', 'last', 'other-showing'])
         const failed = await bus.errors.list({ limit: 10, offset: 0 })
-        assert.equal(failed.items.length, 3)
+        assert.equal(failed.items.length, 4)
       }, { timeoutMs: 30_000 })
       const failed = (await bus.errors.list({ limit: 10, offset: 0 })).items
       const byCode = failed.map((f) => `${f.code}: ${f.code === 'MALFORMED_ENVELOPE' ? f.messageId : JSON.parse(f.body).key}`).sort()
-      assert.deepEqual(byCode, ['HANDLER_FAILED: half-sent', 'HANDLER_FAILED: on-fire', `MALFORMED_ENVELOPE: ${malformedId}`])
+      assert.deepEqual(byCode, ['HANDLER_FAILED: half-sent', 'HANDLER_FAILED: on-fire', 'HANDLER_FAILED: written-badly', `MALFORMED_ENVELOPE: ${malformedId}`])
       if (world.transport.kind === 'db') assert.ok(batches.some((keys) => keys.length >= 5), `the queued messages were decided together: ${JSON.stringify(batches)}`)
       // Nothing of the failed ones escaped, and each good one was handled in exactly one committed attempt.
       const inbox = (await world.db.query<{ n: number }>(`select count(*)::int as n from messaging.inbox where queue = 'reserver.p0'`)).rows[0]!.n

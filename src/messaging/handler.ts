@@ -12,6 +12,11 @@ export interface HandlerContext {
   send<D extends MessageDefinition>(definition: D, data: DataOf<D>, options?: SendOptions): void
   publish<D extends MessageDefinition>(definition: D, data: DataOf<D>): void
   reply<D extends MessageDefinition>(definition: D, data: DataOf<D>): void
+  /**
+   * A write on `tx` whose result the handler does not need: it runs while the handler goes on (deciding, answering),
+   * and the transaction commits only once it succeeded. Its failure fails the handling as a throw would.
+   */
+  alongside(write: Promise<unknown>): void
 }
 
 export type Handle = (data: unknown, context: HandlerContext) => unknown
@@ -49,9 +54,34 @@ export const handleBatch = <D extends MessageDefinition>(
   return { message, batch, handle: (data, context) => batch([{ data, context }]) }
 }
 
+/**
+ * The statements of one transaction still running while its handlers go on. The database runs them in the order they
+ * were sent, so the main thread prepares what comes next (outcomes, replies, bundles) while they run, instead of
+ * each waiting for the other; the transaction ends only once none is left.
+ */
+export class Alongside {
+  private readonly running: Promise<void>[] = []
+  private failure: { readonly error: unknown } | undefined
+
+  add(write: Promise<unknown>) {
+    this.running.push(write.then(() => {}, (error: unknown) => { this.failure ??= { error } }))
+  }
+
+  /** Every write done; throws the first failure. */
+  async done() {
+    await Promise.all(this.running)
+    if (this.failure) throw this.failure.error
+  }
+
+  /** Every write over, failed or not: a transaction is never ended under a statement of its own. */
+  async settled() {
+    await Promise.all(this.running)
+  }
+}
+
 const buffers = new WeakMap<HandlerContext, OutgoingBuffer>()
 
-export const handlerContext = (headers: Headers, tx: Sql, now: Date, out: OutgoingBuffer): HandlerContext => {
+export const handlerContext = (headers: Headers, tx: Sql, now: Date, out: OutgoingBuffer, writes: Alongside): HandlerContext => {
   const context: HandlerContext = {
     headers,
     tx,
@@ -59,6 +89,7 @@ export const handlerContext = (headers: Headers, tx: Sql, now: Date, out: Outgoi
     send: (definition, data, options) => void out.add(definition, data, 'send', options),
     publish: (definition, data) => void out.add(definition, data, 'publish'),
     reply: (definition, data) => void out.add(definition, data, 'reply'),
+    alongside: (write) => writes.add(write),
   }
   buffers.set(context, out)
   return context

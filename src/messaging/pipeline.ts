@@ -3,12 +3,12 @@ import { isBundle, openBundle } from './bundle.ts'
 import { readBody, readHeaders, type Headers, type RawMessage } from './envelope.ts'
 import { isPermanent, messageTooLarge, MessagingError, noHandler, invalidMessage } from './errors.ts'
 import { failureOf, recordFailure, type Failure } from './failed-messages.ts'
-import { handlerContext, type BatchItem, type HandlerRegistration } from './handler.ts'
+import { Alongside, handlerContext, type BatchItem, type HandlerRegistration } from './handler.ts'
 import { recordAllHandled, type MemoryInbox } from './inbox.ts'
 import type { MessageCatalog } from './message.ts'
 import { OutgoingBuffer, type OutgoingLimits } from './outgoing.ts'
 import type { RecoverabilityPolicy } from './recoverability.ts'
-import type { Database } from './sql.ts'
+import type { Database, Sql } from './sql.ts'
 import type { Delivery, Flush, Transport } from './transport.ts'
 import { z } from 'zod'
 
@@ -113,6 +113,23 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
   const finishing = settlement.finishing(deliveries)
   let handled: string[] = []
   const flush = await deps.db.transaction(async (tx) => {
+    const writes = new Alongside()
+    try {
+      return await handleWithin(tx, writes)
+    } catch (error) {
+      await writes.settled()
+      throw error
+    }
+  })
+  settlement.finish(deliveries)
+  deps.memoryInbox?.remember(handled)
+  deps.publish(flush)
+  for (const delivery of finishing) await delivery.ack()
+  deps.logger.debug({ queue: deps.endpoint.queue, size: items.length, ms: Math.round(performance.now() - started) }, 'batch handled')
+
+  async function handleWithin(tx: Sql, writes: Alongside) {
+    // Settling the deliveries depends on nothing the handlers do: it runs while they do.
+    writes.add(deps.transport.completeAllWithin(tx, finishing))
     // Keyed by queue: each web node has its own copy of an event, and each must handle it.
     const fresh = deps.memoryInbox
       ? deps.memoryInbox.fresh(items.map(({ headers }) => headers.messageId))
@@ -133,17 +150,14 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
       runType = headers.type
       const out = new OutgoingBuffer(deps.limits, now, { endpoint: deps.endpoint.name, replyTo: deps.endpoint.replyTo }, headers)
       outs.push(out)
-      run.push({ data, context: handlerContext(headers, tx, now, out) })
+      run.push({ data, context: handlerContext(headers, tx, now, out, writes) })
     }
     await endRun()
-    await deps.transport.completeAllWithin(tx, finishing)
-    return deps.transport.enqueue(tx, outs.flatMap((out) => out.messages))
-  })
-  settlement.finish(deliveries)
-  deps.memoryInbox?.remember(handled)
-  deps.publish(flush)
-  for (const delivery of finishing) await delivery.ack()
-  deps.logger.debug({ queue: deps.endpoint.queue, size: items.length, ms: Math.round(performance.now() - started) }, 'batch handled')
+    const enqueued = deps.transport.enqueue(tx, outs.flatMap((out) => out.messages))
+    enqueued.catch(() => {}) // awaited below, once the writes before it are done
+    await writes.done()
+    return await enqueued
+  }
 }
 
 /** Records the message as failed; settles its delivery when it was the last unfinished message of it. */

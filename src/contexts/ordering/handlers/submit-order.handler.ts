@@ -20,7 +20,7 @@ interface Stream {
 /**
  * Decides a batch of orders on their showtimes' single writer, in arrival order, with the pure decider against
  * state kept in memory: one read of the orders, one check of the streams, one append of every event, one write of
- * every outcome, the showtime's view once — then each order answered and announced as itself. An order decided
+ * every outcome, the showtime's view once — running while each order is answered and announced as itself. An order decided
  * before (sent twice, in this batch or an earlier one) is answered as it was. The stream's expected version catches
  * the impossible second writer: the batch rolls back, and the pipeline splits and retries it.
  */
@@ -60,12 +60,14 @@ export const submitOrder = handleBatch(SubmitOrder, async (items: readonly Batch
     decided.push({ ...order, clientSession: context.headers.originClient ?? null, status, outcome, item, decision: events[0]!, showtime })
   }
 
+  // The writes run while the answers are made; the transaction commits only once they succeeded.
+  const { alongside } = items[0]!.context
   const appended: Appended[] = [...streams].filter(([, s]) => s.events.length).map(([showtimeId, s]) => ({ showtimeId, from: s.from, events: s.events }))
-  await appendBatch(tx, appended, now)
-  await recordOutcomes(tx, decided, now)
+  alongside(appendBatch(tx, appended, now))
+  alongside(recordOutcomes(tx, decided, now))
   for (const { showtimeId, events } of appended) {
     const { current } = streams.get(showtimeId)!
-    if (events.some(({ event }) => event.type === 'SeatsReserved')) await saveShowtimeView(tx, current)
+    if (events.some(({ event }) => event.type === 'SeatsReserved')) alongside(saveShowtimeView(tx, current))
     seats.remember(showtimeId, current, events.at(-1)!.causedBy)
   }
   for (const { item: { data: order, context }, decision, outcome, showtime } of decided) {
