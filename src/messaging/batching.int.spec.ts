@@ -50,7 +50,11 @@ for (const shape of shapes) for (const { name, bundle } of sending) {
             context.publish(Reserved, { key: data.key })
             await recordEffect(context.tx, 'reserve', data.key)
             // Division by zero: the statement fails after the handler went on, and fails the handling all the same.
-            if (data.fail === 'write-fails-alongside') context.alongside(context.tx.query('select 1 / (select count(*) from messaging.inbox where false)'))
+            if (data.fail === 'write-fails-alongside') {
+              context.alongside(context.tx.query('select 1 / (select count(*) from messaging.inbox where false)'))
+              // Refused by the database for the write before it; what fails the message is that write.
+              await recordEffect(context.tx, 'after-the-bad-write', data.key)
+            }
             if (data.fail === 'throw-after-send') throw new Error(`reservation ${data.key} threw after sending`)
           }
         })],
@@ -89,6 +93,7 @@ for (const shape of shapes) for (const { name, bundle } of sending) {
       const failed = (await bus.errors.list({ limit: 10, offset: 0 })).items
       const byCode = failed.map((f) => `${f.code}: ${f.code === 'MALFORMED_ENVELOPE' ? f.messageId : JSON.parse(f.body).key}`).sort()
       assert.deepEqual(byCode, ['HANDLER_FAILED: half-sent', 'HANDLER_FAILED: on-fire', 'HANDLER_FAILED: written-badly', `MALFORMED_ENVELOPE: ${malformedId}`])
+      assert.match(failed.find((f) => f.body.includes('written-badly'))!.reason, /division by zero/)
       if (world.transport.kind === 'db') assert.ok(batches.some((keys) => keys.length >= 5), `the queued messages were decided together: ${JSON.stringify(batches)}`)
       // Nothing of the failed ones escaped, and each good one was handled in exactly one committed attempt.
       const inbox = (await world.db.query<{ n: number }>(`select count(*)::int as n from messaging.inbox where queue = 'reserver.p0'`)).rows[0]!.n

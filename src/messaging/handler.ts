@@ -73,9 +73,13 @@ export class Alongside {
     if (this.failure) throw this.failure.error
   }
 
-  /** Every write over, failed or not: a transaction is never ended under a statement of its own. */
-  async settled() {
+  /**
+   * Every write over, failed or not (a transaction is never ended under a statement of its own); then the error to
+   * report for a handling that threw: a write's failure, when one failed, since every statement after it failed for it.
+   */
+  async settledAfter(thrown: unknown): Promise<unknown> {
     await Promise.all(this.running)
+    return this.failure ? this.failure.error : thrown
   }
 }
 

@@ -117,8 +117,7 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
     try {
       return await handleWithin(tx, writes)
     } catch (error) {
-      await writes.settled()
-      throw error
+      throw await writes.settledAfter(error)
     }
   })
   settlement.finish(deliveries)
