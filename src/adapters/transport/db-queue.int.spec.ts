@@ -157,5 +157,34 @@ for (const shape of shapes.filter((s) => s.name.includes('database queue'))) {
         await world.destroy()
       }
     })
+
+    // PostgreSQL's autovacuum does this on its own schedule; PGlite has none, so the transport does it.
+    if (shape.name.startsWith('pglite')) test('on PGlite the queue\'s table gives back the space of the messages it handled', async () => {
+      const world = await shape.create()
+      const transport = await createDbQueueTransport(world.db, { logger: testLogger, vacuumMs: 50 })
+      try {
+        const size = async () => (await world.db.query<{ pages: number }>(`select pg_relation_size('messaging.queue')::int / 8192 as pages`)).rows[0]!.pages
+        const before = await size()
+        const body = JSON.stringify({ note: 'x'.repeat(300) })
+        const flush = await world.db.transaction((tx) => transport.enqueue(tx, Array.from({ length: 3_000 }, () => ({
+          destination: { queue: 'churn' }, messageId: crypto.randomUUID(), message: { headers: {}, body },
+        }))))
+        await flush()
+        const full = await size()
+        assert.ok(full > before + 50, `3,000 messages take pages: ${before} → ${full}`)
+        let handled = 0
+        const consumer = await transport.consume('churn', async (delivery) => {
+          await world.db.transaction((tx) => delivery.completeWithin(tx))
+          handled++
+        }, { concurrency: 500 })
+        await eventually(() => assert.equal(handled, 3_000), { timeoutMs: 60_000 })
+        await consumer.stop()
+        // Without VACUUM the deleted rows keep every page they had.
+        await eventually(async () => assert.ok(await size() <= before + 1, `the table is back to ${before} pages (now ${await size()})`), { timeoutMs: 30_000 })
+      } finally {
+        await transport.close()
+        await world.destroy()
+      }
+    })
   })
 }

@@ -15,6 +15,12 @@ export interface DbQueueOptions {
   readonly leaseMs?: number
   /** A safety net only: consumers wake on NOTIFY, and on the due time of the next delayed message. */
   readonly pollMs?: number
+  /**
+   * How often the queue's table is vacuumed where nothing else does it: PGlite runs PostgreSQL in single-user mode,
+   * without the autovacuum launcher. Every message is a row inserted and deleted; unvacuumed, the table and its
+   * index only grew (20,000 messages left 7.4 MB, and reading a queue's head took 2.6 times as long).
+   */
+  readonly vacuumMs?: number
 }
 
 interface Row {
@@ -96,6 +102,16 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
     sweeping = sweepTemporary().catch((error) => options.logger.warn({ err: error }, 'temporary queue upkeep failed'))
   }, ttlMs / 3)
   housekeeping.unref()
+  // VACUUM gives the space of handled messages back to new ones (and empty trailing pages to the file system) and
+  // keeps the planner's idea of the table's size current. On PostgreSQL autovacuum does it.
+  let vacuuming: Promise<void> | undefined
+  const vacuum = db.kind === 'pglite' ? setInterval(() => {
+    vacuuming ??= db.query('vacuum messaging.queue').then(
+      () => {},
+      (error: unknown) => options.logger.warn({ err: error }, 'vacuuming the queue failed; trying again later'),
+    ).finally(() => { vacuuming = undefined })
+  }, options.vacuumMs ?? 30_000) : undefined
+  vacuum?.unref()
 
   // The oldest messages of the queue, walking (queue, id). A queue that fills up within seconds has statistics that
   // say it is empty, and the planner then sorts every ready row on each claim: the plan is pinned to the index (and
@@ -275,6 +291,8 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
     },
     async close() {
       clearInterval(housekeeping)
+      clearInterval(vacuum)
+      await vacuuming
       await Promise.all([...consumers].map((consumer) => consumer.stop()))
       const unlisten = await listening?.catch(() => undefined)
       listening = undefined
