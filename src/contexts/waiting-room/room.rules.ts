@@ -190,9 +190,15 @@ export const tickRoom = (room: Room, measures: Measures, now: Date, settings: Ro
 export const applyMode = (room: Room, change: { readonly mode: Mode; readonly fixedRate: number | null }, measures: Measures, now: Date, settings: RoomSettings): Room =>
   switched({ ...tickRoom(room, measures, now, settings), mode: change.mode, fixedRate: change.fixedRate, calmSince: null }, measures, now, settings)
 
-/** A tick worth writing: a quiet, inactive room that nothing happened to is left alone (no write per idle room per tick). */
+/**
+ * A tick worth writing: a quiet, inactive room that nothing happened to is left alone (no write per idle room per
+ * tick); an active one is written each time its time moves on. A node whose clock is behind the last tick changes
+ * nothing, and writing it anyway would only take the turn of a node's tick that does.
+ */
 export const tickChanged = (before: Room, after: Room) =>
-  before.active || after.active ||
+  before.active !== after.active ||
+  (after.active && after.tickedAt.getTime() !== before.tickedAt.getTime()) ||
+  before.credit !== after.credit ||
   before.admittedThrough !== after.admittedThrough ||
   before.numberAtTick !== after.numberAtTick ||
   before.arrivalsPerSecond !== after.arrivalsPerSecond ||

@@ -214,4 +214,10 @@ describe('which ticks are written', () => {
     const active = room({ active: true, mode: 'on' })
     assert.equal(tickChanged(active, tickRoom(active, { lastNumber: 0, capacity: 50, waitedMs: null }, at(5), settings)), true)
   })
+
+  test('an active room ticked by a node whose clock is behind its last tick is left alone', () => {
+    const ticked = tickRoom(room({ active: true, mode: 'on', numberAtTick: 10 }), { lastNumber: 30, capacity: 5, waitedMs: null }, at(10), settings)
+    assert.equal(tickChanged(ticked, tickRoom(ticked, { lastNumber: 30, capacity: 5, waitedMs: null }, at(9), settings)), false)
+    assert.equal(tickChanged(ticked, tickRoom(ticked, { lastNumber: 30, capacity: 5, waitedMs: null }, at(11), settings)), true)
+  })
 })
