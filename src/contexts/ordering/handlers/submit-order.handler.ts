@@ -20,9 +20,9 @@ interface Stream {
 /**
  * Decides a batch of orders on their showtimes' single writer, in arrival order, with the pure decider against
  * state kept in memory: one read of the orders, one check of the streams, one append of every event, one write of
- * every outcome, the showtime's view once — running while each order is answered and announced as itself. An order decided
- * before (sent twice, in this batch or an earlier one) is answered as it was. The stream's expected version catches
- * the impossible second writer: the batch rolls back, and the pipeline splits and retries it.
+ * every outcome, the showtime's view once — running while each order is answered and announced as itself. An order
+ * decided before (sent twice, in this batch or an earlier one) is answered as it was. The stream's expected version
+ * catches the impossible second writer: the batch rolls back, and the pipeline splits and retries it.
  */
 export const submitOrder = handleBatch(SubmitOrder, async (items: readonly BatchItem<Order>[]) => {
   const { tx, now } = items[0]!.context
