@@ -49,8 +49,10 @@ const withKey = (key: string) => ({
 export const placeTokens = (deps: { readonly db: Database; readonly secret?: string | undefined; readonly ttlMs: number }) => {
   let keyed: Promise<ReturnType<typeof withKey>> | undefined
   const tools = () => {
-    keyed ??= (deps.secret ? Promise.resolve(deps.secret) : storedKey(deps.db)).then(withKey)
-    keyed.catch(() => { keyed = undefined })
+    if (!keyed) {
+      keyed = (deps.secret ? Promise.resolve(deps.secret) : storedKey(deps.db)).then(withKey)
+      keyed.catch(() => { keyed = undefined }) // a database hiccup: ask again next time
+    }
     return keyed
   }
   return {
