@@ -32,10 +32,10 @@ interface Row {
 
 /**
  * Writes messages in one statement, in the order given: a message to a queue as one row, an event as one row per
- * subscribed queue. Returns the queues that have a message due now (to wake their consumers).
+ * subscribed queue. The same statement wakes the consumers of the queues that have a message due now (a NOTIFY,
+ * delivered at commit); a message due later wakes nobody: its queue's consumer wakes itself at the due time.
  */
-const insertAll = async (tx: Sql, messages: readonly Outgoing[]): Promise<Set<string>> => {
-  const woken = new Set<string>()
+const insertAll = async (tx: Sql, messages: readonly Outgoing[]) => {
   for (const { document, bodies, params } of messageRows(messages, (m) => ({
     queue: 'queue' in m.destination ? m.destination.queue : null,
     topic: 'topic' in m.destination ? m.destination.topic : null,
@@ -43,21 +43,20 @@ const insertAll = async (tx: Sql, messages: readonly Outgoing[]): Promise<Set<st
     headers: m.message.headers,
     visible_at: m.deliverAt ?? null,
   }))) {
-    const { rows } = await tx.query<{ queue: string; due: boolean }>(
-      `insert into messaging.queue (queue, message_id, headers, body, visible_at)
-       select coalesce(m.queue, s.queue), m.message_id, m.headers, b.body, coalesce(m.visible_at, now())
-       from json_to_recordset($1::json) as m(ord int, queue text, topic text, message_id uuid, headers jsonb, visible_at timestamptz)
-       join ${bodies} on b.ord = m.ord
-       left join messaging.subscriptions s on m.queue is null and s.message_type = m.topic
-       where m.queue is not null or s.queue is not null
-       order by m.ord, s.queue
-       returning queue, visible_at <= now() as due`,
+    await tx.query(
+      `with inserted as (
+         insert into messaging.queue (queue, message_id, headers, body, visible_at)
+         select coalesce(m.queue, s.queue), m.message_id, m.headers, b.body, coalesce(m.visible_at, now())
+         from json_to_recordset($1::json) as m(ord int, queue text, topic text, message_id uuid, headers jsonb, visible_at timestamptz)
+         join ${bodies} on b.ord = m.ord
+         left join messaging.subscriptions s on m.queue is null and s.message_type = m.topic
+         where m.queue is not null or s.queue is not null
+         order by m.ord, s.queue
+         returning queue, visible_at <= now() as due)
+       select pg_notify('${CHANNEL}', w.queue) from (select distinct queue from inserted where due) as w`,
       [document, ...params],
     )
-    // A message due later wakes nobody: its queue's consumer wakes itself at the due time.
-    for (const row of rows) if (row.due) woken.add(row.queue)
   }
-  return woken
 }
 
 /**
@@ -113,31 +112,15 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
   }, options.vacuumMs ?? 30_000) : undefined
   vacuum?.unref()
 
-  // The oldest messages of the queue, walking (queue, id). A queue that fills up within seconds has statistics that
-  // say it is empty, and the planner then sorts every ready row on each claim: the plan is pinned to the index (and
-  // JIT is off, which a plan that is forced to sort after all would otherwise compile at each claim, for 150 ms).
-  const withPinnedPlan = <T>(work: (tx: Sql) => Promise<T>) => db.transaction(async (tx) => {
-    await tx.exec('set local enable_bitmapscan = off; set local enable_sort = off; set local jit = off')
-    return work(tx)
-  })
-
-  const claim = (queue: string, limit: number) => withPinnedPlan((tx) => tx.query<Row>(
-    `update messaging.queue set locked_until = now() + make_interval(secs => $3::double precision / 1000), deliveries = deliveries + 1
-     where id in (select id from messaging.queue where queue = $1 and visible_at <= now() and (locked_until is null or locked_until < now())
-                  order by id limit $2 for update skip locked)
-     returning id::text, headers, body, deliveries`,
-    [queue, limit, leaseMs],
-  ))
+  // The oldest messages of the queue, walking (queue, id), in one statement each: see 008_claim_in_one_statement.sql.
+  const claim = (queue: string, limit: number) =>
+    db.query<Row>('select id, headers, body, deliveries from messaging.claim($1, $2, $3)', [queue, limit, leaseMs])
 
   // A queue with one consumer (a single active consumer that owns it, or a process's temporary queue) needs no lease
   // to keep others off its messages: it reads the oldest ready ones it does not hold already and writes nothing.
   // The delivery count is what a lease would have made it; the settling transaction deletes the rows as before.
-  const read = (queue: string, limit: number, held: ReadonlySet<string>) => withPinnedPlan((tx) => tx.query<Row>(
-    `select q.id::text as id, q.headers, q.body, q.deliveries + 1 as deliveries from messaging.queue q
-     where q.queue = $1 and q.visible_at <= now() and (q.locked_until is null or q.locked_until < now()) and not (q.id = any($3::bigint[]))
-     order by q.id limit $2`,
-    [queue, limit, [...held]],
-  ))
+  const read = (queue: string, limit: number, held: ReadonlySet<string>) =>
+    db.query<Row>('select id, headers, body, deliveries from messaging.read_ready($1, $2, $3)', [queue, limit, [...held]])
 
   // One LISTEN connection for all of this transport's consumers (ordering alone runs nine), not one each.
   const listeners = new Set<(payload: string) => void>()
@@ -270,8 +253,7 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
     },
     async enqueue(tx, messages) {
       if (messages.length === 0) return noFlush
-      const woken = [...await insertAll(tx, messages)]
-      if (woken.length) await tx.query('select pg_notify($1, queue) from unnest($2::text[]) as queue', [CHANNEL, woken])
+      await insertAll(tx, messages)
       return noFlush
     },
     async completeAllWithin(tx, deliveries) {
