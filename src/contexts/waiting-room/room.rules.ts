@@ -116,10 +116,12 @@ export interface Measures {
 }
 
 /**
- * The outflow for the next stretch, probing for what the writers really take (AIMD, as TCP probes a path): cut by
- * `decreasePerSecond` while their orders wait longer than the target, which becomes the ceiling; below the ceiling
- * (none yet: just switched on) doubled each second, above it raised by `increasePerSecond` each second — only
- * while people wait, since an outflow nobody uses proves nothing.
+ * The outflow for the next stretch, probing for what the writers really take (AIMD, as TCP probes a path, graded by
+ * how long their orders wait, as delay-based congestion control does): cut by `decreasePerSecond` while their orders
+ * wait longer than the target, which becomes the ceiling; while they wait less than half the target there is plenty
+ * of room, whatever cut came before (a burst of connections can slow the path for a few seconds and then leave it
+ * free), so the ceiling is forgotten and the outflow doubles each second; in between, below the ceiling it doubles,
+ * above it it grows by `increasePerSecond` each second. Only while people wait: an outflow nobody uses proves nothing.
  */
 export const probedOutflow = (room: Room, waitedMs: number | null, peopleWait: boolean, elapsedMs: number, settings: RoomSettings): Pick<Room, 'rate' | 'rateCeiling'> => {
   const seconds = Math.min(elapsedMs, settings.maxAdvanceMs) / 1000
@@ -128,11 +130,12 @@ export const probedOutflow = (room: Room, waitedMs: number | null, peopleWait: b
     return { rate, rateCeiling: rate }
   }
   if (!peopleWait || seconds === 0) return { rate: room.rate, rateCeiling: room.rateCeiling }
-  const ceiling = room.rateCeiling ?? Number.POSITIVE_INFINITY
+  const headroom = waitedMs !== null && waitedMs <= settings.targetWaitMs / 2
+  const ceiling = headroom ? Number.POSITIVE_INFINITY : (room.rateCeiling ?? Number.POSITIVE_INFINITY)
   const rate = room.rate < ceiling
     ? Math.min(ceiling, Math.max(room.rate * 2 ** seconds, room.rate + settings.increasePerSecond * seconds))
     : room.rate + settings.increasePerSecond * seconds
-  return { rate: Math.max(settings.floor, rate), rateCeiling: room.rateCeiling }
+  return { rate: Math.max(settings.floor, rate), rateCeiling: headroom ? null : room.rateCeiling }
 }
 
 const sameMoment = (a: Date | null, b: Date | null) => (a === null ? b === null : b !== null && a.getTime() === b.getTime())

@@ -126,8 +126,15 @@ describe('the outflow follows what the writers take (AIMD)', () => {
 
   test('when the writers\' orders wait longer than the target, it is cut, and grows by steps from there', () => {
     const cut = given(waiting).when([1, measured(50)], [2, measured(50)], [3, measured(900)]).then({ rate: 80, rateCeiling: 80 })
-    given(cut).when([4, measured(100)], [5, measured(100)]).then({ rate: 100, rateCeiling: 80 })
+    given(cut).when([4, measured(400)], [5, measured(300)]).then({ rate: 100, rateCeiling: 80 })
     given(cut).when([4, measured(2_000)]).then({ rate: 40, rateCeiling: 40 })
+  })
+
+  test('once the writers\' orders wait less than half the target again, the cut is forgotten and it doubles each second', () => {
+    // A connection storm on the web node made the orders wait on their way to an idle writer; then it passed.
+    const cut = given(waiting).when([1, measured(900)]).then({ rate: 20, rateCeiling: 20 })
+    given(cut).when([2, measured(250)], [3, measured(40)]).then({ rate: 80, rateCeiling: null })
+    given(cut).when([2, measured(251)]).then({ rate: 30, rateCeiling: 20 })
   })
 
   test('never below the floor', () => {
