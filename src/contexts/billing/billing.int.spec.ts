@@ -13,7 +13,10 @@ import { MessageCatalog, type DataOf } from '../../messaging/message.ts'
 import { OrderAccepted, OrderAcceptedAtEdge, OrderCancelled } from '../ordering/messages.ts'
 import { billingEndpoint } from './endpoint.ts'
 import { billing } from './index.ts'
+import { onOrderAcceptedAtEdge } from './handlers/order-accepted-at-edge.handler.ts'
+import { onOrderAccepted } from './handlers/order-accepted.handler.ts'
 import { PaymentCaptured, PaymentRefunded } from './messages.ts'
+import type { PaymentProvider } from './provider.ts'
 
 const where = { movieTitle: 'Top Gun: Maverick', theaterName: 'Breda', startsAt: '2026-12-01T19:30:00.000Z' }
 const anOrder = (totalCents = 2900) => ({ orderId: randomUUID(), showtimeId: 'top-gun-breda-1', tickets: 2, totalCents, email: 'pete@example.com' })
@@ -166,6 +169,48 @@ for (const shape of shapes) {
       const response = await app.inject({ url: '/api/billing/payments/not-an-id' })
       assert.equal(response.statusCode, 400)
       assert.match(response.json().error.message, /uuid/)
+    })
+  })
+
+  describe(`billing with a provider outside the transaction, as a real one is, on ${shape.name}`, () => {
+    let world: World
+    let bus: Bus
+    beforeEach(async () => {
+      world = await shape.create([billing.migrations!])
+      bus = createBus({ db: world.db, transport: world.transport, catalog: new MessageCatalog(billing.messages), logger: testLogger, instanceId: randomUUID().slice(0, 8), concurrency: 16 })
+    })
+    afterEach(async () => {
+      await bus.stop()
+      await world.destroy()
+    })
+
+    test('a handler retried after the provider charged (its answer lost on the way back) charges once: the payment id is the idempotency key', async () => {
+      // The provider keeps every charge, keyed by the payment id it is given; its first answer for each order never
+      // arrives, so the handler fails after the money moved and is retried.
+      const charged = new Map<string, { orderId: string; amountCents: number }>()
+      const lost = new Set<string>()
+      const psp = (): PaymentProvider => {
+        const capture = async ({ paymentId, orderId, amountCents }: { paymentId: string; orderId: string; amountCents: number }) => {
+          if (!charged.has(paymentId)) charged.set(paymentId, { orderId, amountCents })
+          if (!lost.has(orderId)) {
+            lost.add(orderId)
+            throw new Error('the provider\'s answer was lost')
+          }
+          return { reference: `psp_${paymentId}` }
+        }
+        return { capture, refund: async () => ({ reference: 'unused' }), captureAll: (requests) => Promise.all(requests.map(capture)) }
+      }
+      await bus.start(defineEndpoint({ name: 'billing', handlers: [onOrderAccepted(psp), onOrderAcceptedAtEdge(psp)] }))
+      const byWriter = anOrder(2900)
+      const atTheEdge = anOrder(1450)
+      await bus.session('ordering').publish(OrderAccepted, accepted(byWriter))
+      await bus.session('ordering').publish(OrderAcceptedAtEdge, atEdge(atTheEdge))
+
+      await eventually(async () => assert.equal((await world.db.query(
+        `select 1 from billing.payments where status = 'captured' and order_id = any($1::uuid[])`, [[byWriter.orderId, atTheEdge.orderId]])).rowCount, 2))
+      assert.deepEqual(new Set(lost), new Set([byWriter.orderId, atTheEdge.orderId]), 'each handler failed once after the charge')
+      assert.deepEqual([...charged.values()].sort((a, b) => a.amountCents - b.amountCents),
+        [{ orderId: atTheEdge.orderId, amountCents: 1450 }, { orderId: byWriter.orderId, amountCents: 2900 }])
     })
   })
 }

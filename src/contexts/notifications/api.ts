@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { HttpError, parse } from '../../web/errors.ts'
+import { HttpError, parse, wholeNumber } from '../../web/errors.ts'
 import type { WebDeps } from '../index.ts'
 import { cidPattern, drawInline, withInlineUrls } from './emails/inline-image.ts'
 import { findEmail, listMailbox, type MailboxEmail } from './queries.ts'
@@ -10,7 +10,7 @@ const inlineParams = idParams.extend({ cid: z.string().max(80).regex(cidPattern,
 const listQuery = (defaultLimit: number) => z.object({
   // An empty box in the filter form means "everyone".
   to: z.string().trim().max(320).optional().transform((to) => to || undefined),
-  limit: z.coerce.number().int().min(1).max(200).default(defaultLimit),
+  limit: wholeNumber().pipe(z.number().min(1).max(200)).default(defaultLimit),
 })
 
 const view = (name: string) => `contexts/notifications/views/${name}.eta`

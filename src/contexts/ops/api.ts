@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { ErrorQueue, Resolution } from '../../messaging/failed-messages.ts'
-import { HttpError, parse } from '../../web/errors.ts'
+import { HttpError, parse, wholeNumber } from '../../web/errors.ts'
 
 const idParams = z.object({ id: z.uuid('the id of a failed message is a uuid') })
 const listQuery = z.object({
   status: z.enum(['unresolved', 'retried', 'discarded']).default('unresolved'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: wholeNumber().pipe(z.number().min(1).max(200)).default(50),
+  offset: wholeNumber().pipe(z.number().min(0).max(1_000_000)).default(0),
 })
 
 const answer = (outcome: Resolution, id: string) => {

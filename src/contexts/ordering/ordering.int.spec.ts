@@ -124,11 +124,17 @@ for (const shape of shapes) {
         [{ showtimeId: 'x'.repeat(500), tickets: 1, email: 'a@example.com' }, 'BAD_REQUEST', /showtimeId/],
         ['just a string', 'BAD_REQUEST', /invalid order/],
         [null, 'BAD_REQUEST', /invalid order/],
+        // A ticket count is a JSON integer or a string of digits: nothing that Number() would have made one of.
+        ...[true, [2], '0x5', '+7', ' 4 ', '1e1', 2.5, '', null].map((tickets): [unknown, string, RegExp] =>
+          [{ showtimeId: 'guarded', tickets, email: 'a@example.com' }, 'BAD_REQUEST', /tickets/]),
       ]
       for (const [input, code, message] of bad) {
         await assert.rejects(placeOrder({ db: world.db, session: web.session }, input, randomUUID()), { code, message })
       }
       assert.equal((await world.db.query('select 1 from ordering.orders')).rowCount, 0)
+      // A form's digits are a number.
+      const fromForm = await placeOrder({ db: world.db, session: web.session }, { showtimeId: 'guarded', tickets: '4', email: 'a@example.com' }, randomUUID())
+      await eventually(() => assert.equal(outcomes.get(fromForm.orderId)?.outcome, 'accepted'))
     })
 
     test('a flood from one browser is slowed down; others still order', async () => {

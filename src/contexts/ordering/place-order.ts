@@ -5,7 +5,7 @@ import { sharedRead } from '../../adapters/db/shared-read.ts'
 import type { MessageSession } from '../../messaging/session.ts'
 import type { Database } from '../../messaging/sql.ts'
 import type { Admission } from '../../web/admission.ts'
-import { HttpError, parse } from '../../web/errors.ts'
+import { HttpError, parse, wholeNumber } from '../../web/errors.ts'
 import type { DataOf } from '../../messaging/message.ts'
 import type { EdgeEstimate } from './edge-estimate.ts'
 import { maxTicketsPerOrder, OrderAcceptedAtEdge, type OrderOutcome, SubmitOrder } from './messages.ts'
@@ -15,7 +15,7 @@ export const orderRequest = z.object({
   /** Chosen by the browser, so that submitting the same order twice (a retry, a double click) orders once. */
   orderId: z.uuid().optional(),
   showtimeId: z.string().min(1).max(80),
-  tickets: z.coerce.number().int().min(1, 'at least one ticket').max(maxTicketsPerOrder, `at most ${maxTicketsPerOrder} tickets per order`),
+  tickets: wholeNumber().pipe(z.number().min(1, 'at least one ticket').max(maxTicketsPerOrder, `at most ${maxTicketsPerOrder} tickets per order`)),
   email: z.email('a valid e-mail address, for the tickets').max(200),
   /** The waiting room's token for this showtime, when its room is on: the place must have been let through. */
   placeToken: z.string().min(1).max(2_000).optional(),
