@@ -10,7 +10,7 @@ import formBody from '@fastify/formbody'
 import { admitEveryone, type Admission } from './web/admission.ts'
 import { alwaysAvailable, type Availability } from './web/availability.ts'
 import { registerBrowserSessions } from './web/browser-session.ts'
-import { registerErrorHandling } from './web/error-handler.ts'
+import { answerFrameworkError, registerErrorHandling } from './web/error-handler.ts'
 import { registerViews } from './web/views.ts'
 
 export interface AppDeps {
@@ -47,7 +47,7 @@ export const admissionOf = (contexts: readonly ContextModule[], deps: { db: Data
 
 /** The HTTP app, built apart from `listen` so that tests call `app.inject()`. */
 export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBodyBytes, disableRequestLogging: true, return503OnClosing: true })
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBodyBytes, disableRequestLogging: true, return503OnClosing: true, frameworkErrors: answerFrameworkError })
   registerErrorHandling(app)
   registerBrowserSessions(app)
   await app.register(formBody)

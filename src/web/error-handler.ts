@@ -15,23 +15,36 @@ const fromFastify: Record<string, HttpErrorCode> = {
 const wantsPage = (request: FastifyRequest) =>
   (request.method === 'GET' || request.method === 'HEAD') && !/^\/(api|assets)\/|^\/health(\?|$)/.test(request.url)
 
+/** Answers with the error: the HTML page a browser asked for, or the JSON shape. */
+const send = async (request: FastifyRequest, reply: FastifyReply, answer: HttpError) => {
+  if (wantsPage(request) && request.server.hasDecorator('view')) {
+    try {
+      return reply.status(answer.status).type('text/html; charset=utf-8').send(await renderErrorPage(request.server, answer))
+    } catch (error) {
+      request.log.error({ err: error }, 'could not render the error page')
+    }
+  }
+  return reply.status(answer.status).type('application/json; charset=utf-8')
+    .send({ error: { code: answer.code, message: answer.message, ...(answer.details !== undefined && { details: answer.details }) } })
+}
+
+const notFound = (request: FastifyRequest) => new HttpError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`, undefined,
+  'There is nothing at this address. The link may be mistyped, or what it showed is gone.')
+
+/**
+ * Errors Fastify meets before any route: a URL that does not decode (`%c0%ae`, an overlong dot) names no page.
+ * For Fastify's `frameworkErrors` option; anything else keeps Fastify's own answer.
+ */
+export const answerFrameworkError = (error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply) =>
+  error.code === 'FST_ERR_BAD_URL' ? send(request, reply, notFound(request))
+  : send(request, reply, new HttpError('BAD_REQUEST', error.message))
+
 /**
  * One shape for every error: `{ error: { code, message, details? } }`, or the same as an HTML page for page routes;
- * nothing internal leaks out of a 500.
+ * nothing internal leaks out of a 500. A path that climbs out of the assets (`/assets/../package.json`, which the
+ * static files' sender refuses as forbidden) is a 404 like any other missing file, and nothing to log.
  */
 export const registerErrorHandling = (app: FastifyInstance) => {
-  const send = async (request: FastifyRequest, reply: FastifyReply, answer: HttpError) => {
-    if (wantsPage(request) && app.hasReplyDecorator('viewAsync')) {
-      try {
-        return reply.status(answer.status).type('text/html; charset=utf-8').send(await renderErrorPage(reply, answer))
-      } catch (error) {
-        request.log.error({ err: error }, 'could not render the error page')
-      }
-    }
-    return reply.status(answer.status).type('application/json; charset=utf-8')
-      .send({ error: { code: answer.code, message: answer.message, ...(answer.details !== undefined && { details: answer.details }) } })
-  }
-
   app.setErrorHandler((thrown: unknown, request, reply) => {
     const error = thrown as Error & { code?: string; statusCode?: number }
     const known =
@@ -39,9 +52,10 @@ export const registerErrorHandling = (app: FastifyInstance) => {
       : error instanceof MessagingError ? new HttpError('BAD_REQUEST', error.message, error.details)
       : error.code && fromFastify[error.code] ? new HttpError(fromFastify[error.code]!, error.message)
       : error.statusCode === 400 ? new HttpError('BAD_REQUEST', error.message)
+      : error.statusCode === 404 || (error.statusCode === 403 && request.url.startsWith('/assets/')) ? notFound(request)
       : undefined
     if (!known) request.log.error({ err: error }, 'request failed')
     return send(request, reply, known ?? new HttpError('INTERNAL', 'something went wrong on our side; it has been logged'))
   })
-  app.setNotFoundHandler((request, reply) => send(request, reply, new HttpError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)))
+  app.setNotFoundHandler((request, reply) => send(request, reply, notFound(request)))
 }

@@ -33,6 +33,8 @@ export class HttpError extends Error {
     readonly code: HttpErrorCode,
     message: string,
     readonly details?: unknown,
+    /** What an error page says to a person, where the message is written for a program or a developer. */
+    readonly forPeople?: string,
   ) {
     super(message)
   }

@@ -41,10 +41,23 @@ export const registerViews = async (app: FastifyInstance, options: { cache?: boo
   })
 }
 
-/** The HTML answer to an error on a page route (the JSON API answers with the error shape instead). */
-export const renderErrorPage = (reply: FastifyReply, error: HttpError): Promise<string> =>
-  reply.viewAsync('web/views/error.eta', {
+/**
+ * What a person reads on an error page: the site's own words for a link that is not one of ours and for a failure on
+ * our side (the developer's wording stays in the JSON answer and the log), or what the error says for people.
+ */
+const pageMessage = (error: HttpError) =>
+  error.forPeople
+  ?? (error.status === 400 ? 'That link is not one we can read. Check it, or find your way from what’s on.'
+    : error.status >= 500 ? 'Something went wrong on our side. We have logged it; please try again in a moment.'
+    : error.message)
+
+/**
+ * The HTML answer to an error on a page route (the JSON API answers with the error shape instead). Rendered by the
+ * app's view engine, so that an error Fastify meets before any route (a URL that does not decode) has its page too.
+ */
+export const renderErrorPage = (app: FastifyInstance, error: HttpError): Promise<string> =>
+  app.view('web/views/error.eta', {
     title: error.status === 404 ? 'Not found' : error.status >= 500 ? 'Something went wrong' : 'That did not work',
     status: error.status,
-    message: error.message,
-  })
+    message: pageMessage(error),
+  }) as Promise<string>

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
+import { capturingLogger } from '../../../test/support/log-capture.ts'
 import { testLogger } from '../../../test/support/logger.ts'
 import { shapes, type World } from '../../../test/support/shapes.ts'
 import { buildApp } from '../../app.ts'
@@ -107,7 +108,10 @@ describe('the catalog pages and JSON API', () => {
   test('unknown ids and routes get a 404 page; the API answers them with its error shape', async () => {
     assert.match(await html('/movies/the-room', 404), /no movie &quot;the-room&quot;/)
     assert.match(await html('/theaters/tilburg', 404), /no theater &quot;tilburg&quot;/)
-    assert.match(await html('/no/such/page', 404), /<title>Not found · Popcorn<\/title>/)
+    const missing = await html('/no/such/page', 404)
+    assert.match(missing, /<title>Not found · Popcorn<\/title>/)
+    assert.match(missing, /There is nothing at this address/)
+    assert.doesNotMatch(missing, /no route/)
     for (const url of ['/api/movies/the-room', '/api/showtimes/the-room-1', '/api/nothing']) {
       const response = await get(url)
       assert.equal(response.statusCode, 404, url)
@@ -122,7 +126,10 @@ describe('the catalog pages and JSON API', () => {
       assert.equal(response.json().error.code, 'BAD_REQUEST')
       assert.match(response.json().error.message, /invalid path/)
     }
-    assert.match(await html('/movies/dune?showtime=DROP%20TABLE', 400), /invalid query/)
+    // The page speaks to a person; the API's answer says which field and why.
+    const page = await html('/movies/dune?showtime=DROP%20TABLE', 400)
+    assert.match(page, /That link is not one we can read/)
+    assert.doesNotMatch(page, /invalid query|✖/)
   })
 
   test('the JSON API: movies, a movie with its showtimes, a showtime', async () => {
@@ -162,5 +169,22 @@ describe('the catalog pages and JSON API', () => {
     assert.match(script.body, /popcorn:order/)
     assert.equal(script.headers['cache-control'], 'no-cache')
     assert.equal((await get('/assets/nothing.css')).json().error.code, 'NOT_FOUND')
+  })
+
+  test('a path that climbs out of the assets, however it is spelled, is a 404 with nothing logged as an error', async () => {
+    const { logger, lines } = capturingLogger()
+    const guarded = await buildApp({ bus, db: world.db, session: bus.session('web'), contexts: [catalog], logger, maxBodyBytes: 4096, describe: () => ({}) })
+    try {
+      for (const url of ['/assets/../package.json', '/assets/%2e%2e/package.json', '/assets/.%2e/.%2e/package.json', '/assets/%2e%2e%2fpackage.json',
+        '/assets/..%2fpackage.json', '/assets/%252e%252e/package.json', '/assets/....//package.json', '/assets/%c0%ae%c0%ae/package.json',
+        '/assets/..\\package.json', '/assets/%5c..%5cpackage.json', '/%2e%2e/package.json', '/movies/%c0%ae']) {
+        const response = await guarded.inject({ url })
+        assert.equal(response.statusCode, 404, `${url}: ${response.body.slice(0, 200)}`)
+        assert.doesNotMatch(response.body, /"name":\s*"popcorn"|dependencies/, url)
+      }
+    } finally {
+      await guarded.close()
+    }
+    assert.deepEqual(lines.filter((line) => Number(line.level) >= 50), [])
   })
 })
