@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
+import { siteSecret } from './adapters/db/secrets.ts'
 import { loadConfig, type Config } from './config.ts'
 import { contexts as allContexts, onWebNode, type ContextModule } from './contexts/index.ts'
 import { opsApi } from './contexts/ops/api.ts'
@@ -9,7 +10,7 @@ import type { Database } from './messaging/sql.ts'
 import formBody from '@fastify/formbody'
 import { admitEveryone, type Admission } from './web/admission.ts'
 import { alwaysAvailable, type Availability } from './web/availability.ts'
-import { registerBrowserSessions } from './web/browser-session.ts'
+import { browserSessions, registerBrowserSessions, type BrowserSessions } from './web/browser-session.ts'
 import { answerFrameworkError, registerErrorHandling } from './web/error-handler.ts'
 import { registerViews } from './web/views.ts'
 
@@ -29,7 +30,13 @@ export interface AppDeps {
   readonly admission?: Admission
   /** Ordering's view of what is sold out, when the caller made it already. */
   readonly availability?: Availability
+  /** The browser sessions' signer, when the caller made it already (a web node shares it with its sockets). */
+  readonly browserSessions?: BrowserSessions
 }
+
+/** Browser sessions signed with the site's key for them (POPCORN_SECRET's, or one kept in the database). */
+export const browserSessionsOf = async (db: Database, config: Config) =>
+  browserSessions(await siteSecret(db, 'browser-session', config.POPCORN_SECRET))
 
 /** Ordering's view of which showtimes are sold out, when a context provides it; without it every one may have seats. */
 export const availabilityOf = (contexts: readonly ContextModule[], deps: { db: Database }): Availability => {
@@ -48,14 +55,14 @@ export const admissionOf = (contexts: readonly ContextModule[], deps: { db: Data
 /** The HTTP app, built apart from `listen` so that tests call `app.inject()`. */
 export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBodyBytes, disableRequestLogging: true, return503OnClosing: true, frameworkErrors: answerFrameworkError })
+  const config = deps.config ?? loadConfig({})
   registerErrorHandling(app)
-  registerBrowserSessions(app)
+  registerBrowserSessions(app, deps.browserSessions ?? await browserSessionsOf(deps.db, config))
   await app.register(formBody)
   await registerViews(app)
   app.get('/health', async () => ({ status: 'ok', ...deps.describe() }))
   await app.register(opsApi(deps.bus.errors))
   const contexts = (deps.contexts ?? allContexts).map(onWebNode)
-  const config = deps.config ?? loadConfig({})
   const availability = deps.availability ?? availabilityOf(contexts, { db: deps.db })
   const admission = deps.admission ?? admissionOf(contexts, { db: deps.db, config, logger: deps.logger, availability })
   const web = { db: deps.db, session: deps.session, logger: deps.logger, config, admission, availability }

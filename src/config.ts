@@ -34,7 +34,7 @@ const schema = z.object({
   POPCORN_LEASE_MS: number(500, 3_600_000).default(30_000),
   /** The drawing waits this long after its drawing date before it draws: entries accepted just before may be in flight. */
   POPCORN_DRAWING_GRACE_MS: number(0, 24 * 3_600_000).default(120_000),
-  /** Signs place tokens; unset, a random secret is made once and kept in the database, shared by every web node. */
+  /** Signs browser sessions and place tokens (a key of its own for each); unset, random keys are made once and kept in the database, shared by every web node. */
   POPCORN_SECRET: z.string().min(32, 'at least 32 characters').max(512).optional(),
   /** Admin pages ask for it (basic auth, user "admin"); unset, they answer only to this machine (loopback). */
   POPCORN_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').max(200).optional(),

@@ -32,19 +32,31 @@ const until = (promise: Promise<unknown>, stop: AbortSignal) =>
 
 const codeOf = (answer: Answer) => (answer.ok ? undefined : answer.error?.code ?? 'UNKNOWN')
 
-/** A browser's realtime connection: a browser session of its own, the websocket first, long-polling only when it cannot be opened. */
-export const browserSocket = (url: string) => io(url, {
+/**
+ * The session a browser gets with the first page it loads: the server issues and signs it (an invented cookie is
+ * no session). The lightest answer that carries it is the health check's.
+ */
+export const browserSession = async (url: string): Promise<string> => {
+  const response = await fetch(`${url}/health`)
+  await response.arrayBuffer()
+  const issued = response.headers.getSetCookie().find((set) => set.startsWith('popcorn_session='))
+  if (!issued) throw new Error(`${url} issued no browser session`)
+  return issued.split(';')[0]!
+}
+
+/** A browser's realtime connection: its browser session, the websocket first, long-polling only when it cannot be opened. */
+export const browserSocket = (url: string, sessionCookie: string) => io(url, {
   transports: ['websocket', 'polling'],
   tryAllTransports: true,
   forceNew: true,
-  extraHeaders: { cookie: `popcorn_session=${crypto.randomUUID()}` },
+  extraHeaders: { cookie: sessionCookie },
   reconnectionDelay: 500,
   timeout: 20_000,
 })
 
 /**
- * A browser on the ordering page of a hot showing, as a real realtime client: its own browser-session cookie and
- * socket, the waiting room when the server has one, then the order, then the outcome pushed to it.
+ * A browser on the ordering page of a hot showing, as a real realtime client: the page's answer gives it its
+ * browser session, then its socket, the waiting room when the server has one, then the order, then the outcome pushed to it.
  */
 export const popcornBuyers = (url: string, options: { room: boolean; answerTimeoutMs: number }) => {
   const sockets: Socket[] = []
@@ -53,7 +65,9 @@ export const popcornBuyers = (url: string, options: { room: boolean; answerTimeo
     place && typeof place.ratePerSecond === 'number' && sightings.push({ at, active: place.active === true, ratePerSecond: place.ratePerSecond })
 
   const act: Act = async (buyer, trace, now, stop) => {
-    const socket = browserSocket(url)
+    let session: string | undefined
+    if (!(await until(browserSession(url).then((issued) => { session = issued }), stop)) || !session) return void (trace.error = 'CONNECT_FAILED')
+    const socket = browserSocket(url, session)
     sockets.push(socket)
     const ask = async (event: string, payload: unknown) =>
       (await socket.timeout(options.answerTimeoutMs).emitWithAck(event, payload)) as Answer
@@ -136,7 +150,7 @@ export const popcornBuyers = (url: string, options: { room: boolean; answerTimeo
  * has one, and no answer at all from one that does not (Socket.IO ignores an event nobody listens to).
  */
 export const hasWaitingRoom = async (url: string): Promise<boolean> => {
-  const socket = io(url, { transports: ['websocket', 'polling'], tryAllTransports: true, forceNew: true, reconnection: false, extraHeaders: { cookie: `popcorn_session=${crypto.randomUUID()}` } })
+  const socket = io(url, { transports: ['websocket', 'polling'], tryAllTransports: true, forceNew: true, reconnection: false, extraHeaders: { cookie: await browserSession(url) } })
   try {
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve())

@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io-client'
-import { browserSocket } from './popcorn-buyer.ts'
+import { browserSession, browserSocket } from './popcorn-buyer.ts'
 import { eachLimit } from './popcorn.ts'
 import type { RampClient, RampTrace } from './ramp.ts'
 
@@ -17,7 +17,7 @@ export const popcornRampClient = async (url: string, options: { sockets: number;
     if (typeof pushed?.orderId === 'string') waiting.get(pushed.orderId)?.(String(pushed.outcome))
   }
   await eachLimit(Array.from({ length: options.sockets }, (_, i) => i), 50, async () => {
-    const socket = browserSocket(url)
+    const socket = browserSocket(url, await browserSession(url))
     sockets.push(socket)
     socket.on('order:outcome', onOutcome)
     await new Promise<void>((resolve, reject) => {

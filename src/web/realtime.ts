@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io'
-import { sessionOf } from './browser-session.ts'
+import { issueAtHandshake, socketSession, type BrowserSessions } from './browser-session.ts'
 
 export const roomOf = (browserSession: string) => `session:${browserSession}`
 
@@ -13,10 +13,14 @@ export interface BrowserSocket {
   readonly socket: Socket
 }
 
-/** Sockets join their browser session's room; a socket without a session (no page loaded first) is refused. */
-export const attachBrowserSessions = (io: Server, onSocket: (client: BrowserSocket) => void): Realtime => {
+/**
+ * Sockets join their browser session's room. A browser that loaded a page has its session already; one that
+ * connects first is given a session by the handshake's answer (Set-Cookie), as a page would have given it.
+ */
+export const attachBrowserSessions = (io: Server, sessions: BrowserSessions, onSocket: (client: BrowserSocket) => void): Realtime => {
+  io.engine.on('initial_headers', issueAtHandshake(sessions))
   io.use((socket, next) => {
-    const browserSession = sessionOf(socket.handshake.headers.cookie)
+    const browserSession = socketSession(sessions, socket.request)
     if (!browserSession) return next(new Error('no browser session: load a Popcorn page first, then connect'))
     socket.data.browserSession = browserSession
     next()

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import { createSocketServer } from '../adapters/realtime/socket-io.ts'
-import { admissionOf, availabilityOf, buildApp } from '../app.ts'
+import { admissionOf, availabilityOf, browserSessionsOf, buildApp } from '../app.ts'
 import { loadConfig, type Config } from '../config.ts'
 import { onWebNode, type ContextModule } from '../contexts/index.ts'
 import type { Bus } from '../messaging/bus.ts'
@@ -42,11 +42,12 @@ export const startWebNode = async (options: WebNodeOptions) => {
   // Order submissions and waiting-room joins arriving together on this node share a transaction (group commit).
   const session = web.session.withGroupCommit({ windowMs: config.POPCORN_GROUP_COMMIT_MS, max: config.POPCORN_GROUP_COMMIT_MAX })
   const deps = { db: options.db, session, logger: options.logger, config, admission, availability }
-  const app = await buildApp({ bus: options.bus, ...deps, logger: options.logger, maxBodyBytes: options.maxBodyBytes, describe: options.describe, contexts })
+  const browserSessions = await browserSessionsOf(options.db, config)
+  const app = await buildApp({ bus: options.bus, ...deps, browserSessions, logger: options.logger, maxBodyBytes: options.maxBodyBytes, describe: options.describe, contexts })
   const server = await createSocketServer(app.server, { logger: options.logger, ...(options.sharedDatabaseUrl && { databaseUrl: options.sharedDatabaseUrl }) })
   // Once per node: a context may keep per-node state for its sockets (the waiting room's watchers).
   const onSocket = contexts.flatMap((context) => (context.socket ? [context.socket(deps)] : []))
-  sockets = attachBrowserSessions(server.io, (client) => {
+  sockets = attachBrowserSessions(server.io, browserSessions, (client) => {
     for (const handle of onSocket) handle(client)
   })
   const url = await app.listen(options.listen)

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { io, type Socket } from 'socket.io-client'
 
 export interface Order {
@@ -16,14 +15,30 @@ export interface ShopperSocket {
   submit(order: Order): Promise<{ ok: boolean; orderId?: string; status?: string; statusUrl?: string; seatsLeft?: number; error?: { code: string; message: string } }>
 }
 
-/** A browser as the server sees it: a session cookie, and any number of sockets that join that session's room. */
+/**
+ * A browser as the server sees it: the session cookie the server issued when it first asked for something (a page;
+ * here its health), and any number of sockets that join that session's room.
+ */
 export const shopper = () => {
-  const cookie = `popcorn_session=${randomUUID()}`
+  let cookie: string | undefined
   const sockets: Socket[] = []
+  const sessionCookie = async (url: string) => {
+    if (!cookie) {
+      const issued = (await fetch(`${url}/health`)).headers.getSetCookie().find((set) => set.startsWith('popcorn_session='))
+      if (!issued) throw new Error(`${url} issued no session`)
+      cookie = issued.split(';')[0]!
+    }
+    return cookie
+  }
   return {
-    cookie,
-    connect: (url: string) =>
-      new Promise<ShopperSocket>((resolve, reject) => {
+    get cookie(): string {
+      if (!cookie) throw new Error('no session yet: connect or order first')
+      return cookie
+    },
+    sessionCookie,
+    connect: async (url: string) => {
+      const cookie = await sessionCookie(url)
+      return new Promise<ShopperSocket>((resolve, reject) => {
         // As the browser: the websocket first, long-polling only when it cannot be opened.
         const socket = io(url, { transports: ['websocket', 'polling'], tryAllTransports: true, extraHeaders: { cookie }, reconnection: true })
         const outcomes = new Map<string, { outcome: string; count: number }>()
@@ -32,10 +47,11 @@ export const shopper = () => {
         socket.once('connect', () => resolve({ socket, outcomes, submit: (order) => socket.timeout(30_000).emitWithAck('order:submit', order) }))
         socket.once('connect_error', reject)
         sockets.push(socket)
-      }),
+      })
+    },
     /** Orders over HTTP, as the fallback (and a script) would. */
     async order(url: string, order: Order): Promise<{ status: number; orderId?: string; answer?: string }> {
-      const response = await fetch(`${url}/api/orders`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(order) })
+      const response = await fetch(`${url}/api/orders`, { method: 'POST', headers: { cookie: await sessionCookie(url), 'content-type': 'application/json' }, body: JSON.stringify(order) })
       const body = (await response.json()) as { orderId?: string; status?: string }
       return { status: response.status, ...(body.orderId && { orderId: body.orderId }), ...(body.status && { answer: body.status }) }
     },

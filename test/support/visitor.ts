@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto'
-
 export interface Answer {
   readonly status: number
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads what it expects, and fails if it is not there
@@ -8,12 +6,11 @@ export interface Answer {
 }
 
 /**
- * A browser over HTTP: its session cookie, and the cookies the server sets (a waiting room's place token),
- * sent back on every request. Redirects are not followed, so a test sees where it would go.
+ * A browser over HTTP: the cookies the server sets (its session, signed, on the first answer; a waiting room's
+ * place token), sent back on every request. Redirects are not followed, so a test sees where it would go.
  */
 export const visitor = (url: string) => {
-  const session = randomUUID()
-  const cookies = new Map<string, string>([['popcorn_session', session]])
+  const cookies = new Map<string, string>()
   const cookie = () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; ')
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> => {
     const form = typeof body === 'string'
@@ -33,7 +30,12 @@ export const visitor = (url: string) => {
     return { status: response.status, body: json && text ? JSON.parse(text) : text, headers: response.headers }
   }
   return {
-    session,
+    /** The session id the server issued (known after the first answer), as its tables hold it. */
+    get session(): string {
+      const signed = cookies.get('popcorn_session')
+      if (!signed) throw new Error('no session yet: the server issues it with its first answer')
+      return decodeURIComponent(signed).split('.')[0]!
+    },
     cookie,
     cookies,
     call,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import { eventually } from '../../../test/support/eventually.ts'
 import { startPopcornProcess, type PopcornProcess } from '../../../test/support/popcorn-process.ts'
@@ -68,11 +69,42 @@ describe('ordering over the browser socket (embedded shape)', () => {
     bob.close()
   })
 
-  test('a socket without a browser session is refused with the reason', async () => {
+  test('a session is the server\'s to give: an invented cookie, or one copied without its signature, is a stranger, never the session it names', async () => {
+    const { io } = await import('socket.io-client')
+    const ada = shopper()
+    const { orderId } = await ada.order(url, { showtimeId, tickets: 1, email: 'ada@example.com' })
+    await eventually(async () => assert.equal(((await (await fetch(`${url}/api/orders/${orderId}`)).json()) as { status: string }).status, 'accepted'))
+    const idOf = (cookie: string) => decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1)).split('.')[0]
+    const adas = idOf(ada.cookie)
+
+    for (const cookie of [`popcorn_session=${adas}`, `popcorn_session=${adas}.forged`, `popcorn_session=${randomUUID()}`, `popcorn_session=${adas}; popcorn_session=${adas}`]) {
+      // Over HTTP: the answer gives a session of its own.
+      const answer = await fetch(`${url}/health`, { headers: { cookie } })
+      const issued = answer.headers.getSetCookie().find((set) => set.startsWith('popcorn_session='))
+      assert.ok(issued, `${cookie}: a new session is issued`)
+      assert.notEqual(idOf(issued.split(';')[0]!), adas)
+      // Over the socket: it connects as a stranger, and Ada's order is none of its business.
+      const socket = io(url, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie } })
+      const pushed: unknown[] = []
+      socket.on('order:outcome', (outcome: unknown) => pushed.push(outcome))
+      await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('connect_error', reject) })
+      assert.deepEqual(await socket.emitWithAck('orders:resume', { orderIds: [orderId] }), { ok: true, pending: [] })
+      assert.deepEqual(pushed, [], `${cookie}: nothing of Ada's pushed (a resume pushes before it answers)`)
+      socket.close()
+    }
+    // Ada's own signed cookie is Ada.
+    const back = await ada.connect(url)
+    await back.socket.emitWithAck('orders:resume', { orderIds: [orderId] })
+    await eventually(() => assert.equal(back.outcomes.get(orderId!)?.outcome, 'accepted'))
+    ada.close()
+  })
+
+  test('a socket that comes without a session is given one by the handshake, as a page would have', async () => {
     const { io } = await import('socket.io-client')
     const socket = io(url, { transports: ['websocket'], reconnection: false })
-    const error = await new Promise<Error>((resolve) => socket.once('connect_error', resolve))
-    assert.match(error.message, /no browser session/)
+    await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('connect_error', reject) })
+    const answer = (await socket.emitWithAck('order:submit', { showtimeId, tickets: 1, email: 'new@example.com' })) as { ok: boolean; orderId: string }
+    assert.equal(answer.ok, true)
     socket.close()
   })
 })

@@ -110,7 +110,7 @@ for (const shape of shapes) {
       const overHttp = async (showtimeId: string) => {
         const person = shopper()
         const response = await fetch(`${b!.url}/api/orders`, {
-          method: 'POST', headers: { cookie: person.cookie, 'content-type': 'application/json' },
+          method: 'POST', headers: { cookie: await person.sessionCookie(b!.url), 'content-type': 'application/json' },
           body: JSON.stringify({ showtimeId, tickets: 2, email: `b-${randomUUID().slice(0, 8)}@example.com` }),
         })
         assert.equal(response.status, 202)

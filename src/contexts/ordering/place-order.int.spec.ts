@@ -180,7 +180,7 @@ for (const shape of shapes) {
       const ada = shopper()
       try {
         const asked = { showtimeId: 'dune-tiny', tickets: 3, email: 'ada@example.com' }
-        const http = await fetch(`${node.url}/api/orders`, { method: 'POST', headers: { cookie: ada.cookie, 'content-type': 'application/json' }, body: JSON.stringify(asked) })
+        const http = await fetch(`${node.url}/api/orders`, { method: 'POST', headers: { cookie: await ada.sessionCookie(node.url), 'content-type': 'application/json' }, body: JSON.stringify(asked) })
         assert.equal(http.status, 200, 'answered, nothing taken')
         const body = (await http.json()) as { status: string; seatsLeft: number; outcome: unknown; orderId: string }
         assert.deepEqual(body, { orderId: body.orderId, status: 'sold-out', seatsLeft: 2, outcome: { outcome: 'sold-out', orderId: body.orderId, showtimeId: 'dune-tiny', seatsLeft: 2 } })
@@ -191,7 +191,7 @@ for (const shape of shapes) {
 
         const form = await fetch(`${node.url}/orders`, {
           method: 'POST', redirect: 'manual',
-          headers: { cookie: ada.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          headers: { cookie: await ada.sessionCookie(node.url), 'content-type': 'application/x-www-form-urlencoded' },
           body: new URLSearchParams({ showtimeId: 'dune-tiny', tickets: '3', email: 'ada@example.com' }).toString(),
         })
         assert.equal(form.status, 200)

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto'
 import { createSigner, createVerifier, TokenError } from 'fast-jwt'
 import { z } from 'zod'
+import { siteSecret } from '../../adapters/db/secrets.ts'
 import type { Database } from '../../messaging/sql.ts'
 import { HttpError } from '../../web/errors.ts'
 
@@ -14,23 +14,6 @@ export interface PlaceClaims {
 const issuer = 'popcorn'
 const audience = 'waiting-room'
 const claimsSchema = z.object({ showtimeId: z.string().min(1).max(80), place: z.number().int().min(1), session: z.uuid() })
-
-const stored = new WeakMap<Database, Promise<string>>()
-
-/** Every web node signs with the same key: the configured secret, or one made once and kept in the database. */
-const storedKey = (db: Database): Promise<string> => {
-  let key = stored.get(db)
-  if (!key) {
-    key = (async () => {
-      await db.query(`insert into waiting_room.secrets (name, value) values ('place-token', $1) on conflict (name) do nothing`, [randomBytes(48).toString('base64url')])
-      const { rows } = await db.query<{ value: string }>(`select value from waiting_room.secrets where name = 'place-token'`)
-      return rows[0]!.value
-    })()
-    key.catch(() => stored.delete(db)) // a database hiccup: ask again next time
-    stored.set(db, key)
-  }
-  return key
-}
 
 const invalid = (why: string) => new HttpError('PLACE_TOKEN_INVALID', `that place token is not valid (${why}); join the waiting room again`)
 
@@ -50,7 +33,7 @@ export const placeTokens = (deps: { readonly db: Database; readonly secret?: str
   let keyed: Promise<ReturnType<typeof withKey>> | undefined
   const tools = () => {
     if (!keyed) {
-      keyed = (deps.secret ? Promise.resolve(deps.secret) : storedKey(deps.db)).then(withKey)
+      keyed = siteSecret(deps.db, 'place-token', deps.secret).then(withKey)
       keyed.catch(() => { keyed = undefined }) // a database hiccup: ask again next time
     }
     return keyed
