@@ -11,6 +11,7 @@ import formBody from '@fastify/formbody'
 import { admitEveryone, type Admission } from './web/admission.ts'
 import { alwaysAvailable, type Availability } from './web/availability.ts'
 import { browserSessions, registerBrowserSessions, type BrowserSessions } from './web/browser-session.ts'
+import { registerAdminGuard } from './web/admin-guard.ts'
 import { answerFrameworkError, registerErrorHandling } from './web/error-handler.ts'
 import { registerViews } from './web/views.ts'
 
@@ -57,6 +58,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBodyBytes, disableRequestLogging: true, return503OnClosing: true, frameworkErrors: answerFrameworkError })
   const config = deps.config ?? loadConfig({})
   registerErrorHandling(app)
+  registerAdminGuard(app, config.POPCORN_ADMIN_PASSWORD)
   registerBrowserSessions(app, deps.browserSessions ?? await browserSessionsOf(deps.db, config))
   await app.register(formBody)
   await registerViews(app)
@@ -67,5 +69,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   const admission = deps.admission ?? admissionOf(contexts, { db: deps.db, config, logger: deps.logger, availability })
   const web = { db: deps.db, session: deps.session, logger: deps.logger, config, admission, availability }
   for (const context of contexts) if (context.web) await app.register(context.web(web))
+  // The staff's index: behind the admin guard, as everything under /admin.
+  app.get('/admin', async (_, reply) => reply.view('web/views/admin.eta', { title: 'Staff', mailbox: config.POPCORN_DEV_MAILBOX === 'on' }))
   return app
 }

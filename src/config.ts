@@ -36,8 +36,16 @@ const schema = z.object({
   POPCORN_DRAWING_GRACE_MS: number(0, 24 * 3_600_000).default(120_000),
   /** Signs browser sessions and place tokens (a key of its own for each); unset, random keys are made once and kept in the database, shared by every web node. */
   POPCORN_SECRET: z.string().min(32, 'at least 32 characters').max(512).optional(),
-  /** Admin pages ask for it (basic auth, user "admin"); unset, they answer only to this machine (loopback). */
+  /**
+   * Every admin page and route (ops, admin, the dev mailbox) asks for it: basic auth, user "admin". Unset, they are
+   * closed; `npm start` (the embedded shape, for trying Popcorn out) then makes one at random and logs it.
+   */
   POPCORN_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').max(200).optional(),
+  /**
+   * The dev mailbox (`/mailbox`: every e-mail the system sent, for admins): a development tool, so off unless
+   * switched on; `npm start` switches it on unless told `off`.
+   */
+  POPCORN_DEV_MAILBOX: z.enum(['on', 'off'], 'on or off').optional(),
   /** Joins of a waiting room one client address may make per minute (per web node); a flood beyond waits. */
   POPCORN_WAITING_ROOM_JOINS_PER_ADDRESS_PER_MINUTE: number(1, 10_000_000).default(30),
   /** How long a place that was let through may order, before its turn has passed. */

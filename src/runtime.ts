@@ -48,7 +48,20 @@ export const busSettingsOf = (config: Config, db: Pick<Database, 'exclusive'>) =
 })
 
 /** The composition root: which database, which transport, which contexts, and what this process serves. */
-export const startPopcorn = async (config: Config, role: Role, logger: Logger = pino({ level: config.POPCORN_LOG_LEVEL })): Promise<Running> => {
+/**
+ * `npm start` is how people try Popcorn out: the dev mailbox is on unless switched off, and the admin pages, closed
+ * without a password, get one made at random for this run (logged once), so that they can be opened at all.
+ */
+const forTryingOut = (config: Config, logger: Logger): Config => {
+  const password = config.POPCORN_ADMIN_PASSWORD ?? randomBytes(12).toString('base64url')
+  if (!config.POPCORN_ADMIN_PASSWORD) {
+    logger.info({ user: 'admin', password }, 'the admin pages (/admin, the mailbox, ops) ask for this password in this run; set POPCORN_ADMIN_PASSWORD to choose one')
+  }
+  return { ...config, POPCORN_ADMIN_PASSWORD: password, POPCORN_DEV_MAILBOX: config.POPCORN_DEV_MAILBOX ?? 'on' }
+}
+
+export const startPopcorn = async (configured: Config, role: Role, logger: Logger = pino({ level: configured.POPCORN_LOG_LEVEL })): Promise<Running> => {
+  const config = role === 'start' ? forTryingOut(configured, logger) : configured
   const embedded = !/^postgres(ql)?:\/\//.test(config.POPCORN_DATABASE_URL)
   if (embedded && role !== 'start') {
     throw new ConfigError(`"popcorn ${role}" is the scale-out shape: several processes share one database, so set POPCORN_DATABASE_URL=postgres://… (PGlite belongs to one process; use "npm start" for it)`)

@@ -1,8 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { HttpError } from './errors.ts'
 
-const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
 const realm = 'Basic realm="Popcorn admin", charset="UTF-8"'
 
 const digest = (text: string) => createHash('sha256').update(text).digest()
@@ -30,20 +29,38 @@ const crossSite = (request: FastifyRequest) => {
 }
 
 /**
- * Guards admin pages and routes (an `onRequest` hook for the plugin that holds them): with a password, HTTP basic
- * auth as user `admin`; without one, only this machine may ask. A change never comes from another site.
+ * Guards one admin page or route: HTTP basic auth as user `admin` with POPCORN_ADMIN_PASSWORD, whatever the address
+ * asking (an address proves nothing behind a proxy, and a browser on this machine can be made to ask by any page);
+ * without a password configured, nobody. A change never comes from another site.
  */
 export const adminGuard = (password: string | undefined) => async (request: FastifyRequest, reply: FastifyReply) => {
-  if (password) {
-    const given = basicCredentials(request.headers.authorization)
-    if (!given || !same(given.user, 'admin') || !same(given.password, password)) {
-      reply.header('www-authenticate', realm)
-      throw new HttpError('UNAUTHORIZED', 'admin pages need the admin password (user "admin")')
-    }
-  } else if (!loopback.has(request.ip)) {
-    throw new HttpError('FORBIDDEN', 'admin pages answer only to this machine; set POPCORN_ADMIN_PASSWORD to reach them from elsewhere')
+  if (!password) throw new HttpError('FORBIDDEN', 'the admin pages are closed: set POPCORN_ADMIN_PASSWORD to open them (user "admin")')
+  const given = basicCredentials(request.headers.authorization)
+  if (!given || !same(given.user, 'admin') || !same(given.password, password)) {
+    reply.header('www-authenticate', realm)
+    throw new HttpError('UNAUTHORIZED', 'admin pages need the admin password (user "admin")')
   }
   if (request.method !== 'GET' && request.method !== 'HEAD' && crossSite(request)) {
     throw new HttpError('FORBIDDEN', 'admin settings cannot be changed from another site')
   }
+}
+
+/**
+ * Where the admin's pages and routes are: every route under these (ops, admin, the dev mailbox) is guarded, whichever
+ * context adds it, so that none can be added unguarded by forgetting to ask.
+ */
+export const adminAreas = ['/admin', '/api/admin', '/ops', '/api/ops', '/mailbox', '/api/mailbox'] as const
+
+const inAdminArea = (route: string | undefined) =>
+  route !== undefined && adminAreas.some((area) => route === area || route.startsWith(`${area}/`))
+
+/**
+ * The one guard for all of them, on the whole app: it looks at the route a request matched (its pattern, so no
+ * spelling of the address gets around it); a request that matched none is a 404 anyway.
+ */
+export const registerAdminGuard = (app: FastifyInstance, password: string | undefined) => {
+  const guard = adminGuard(password)
+  app.addHook('onRequest', async (request, reply) => {
+    if (inAdminArea(request.routeOptions.url)) await guard(request, reply)
+  })
 }

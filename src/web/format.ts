@@ -7,6 +7,19 @@ const longDayFormat = new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday
 const timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
 const dayKeyFormat = new Intl.DateTimeFormat('en-CA', { timeZone: zone })
 
+/**
+ * An e-mail address as anyone but its owner may see it: enough to recognise it, not to write to it.
+ * `ada.lovelace@example.com` → `a•••@e•••.com`.
+ */
+export const maskedEmail = (address: string) => {
+  const at = address.lastIndexOf('@')
+  if (at < 1) return '•••'
+  const domain = address.slice(at + 1)
+  const dot = domain.lastIndexOf('.')
+  const tld = dot > 0 ? domain.slice(dot) : ''
+  return `${address[0]}•••@${domain[0] ?? ''}•••${tld}`
+}
+
 export const format = {
   /** `€12.50`; zero is `Free`. */
   money: (cents: number) => (cents === 0 ? 'Free' : euros.format(cents / 100)),

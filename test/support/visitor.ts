@@ -48,9 +48,12 @@ export const visitor = (url: string) => {
 
 export type Visitor = ReturnType<typeof visitor>
 
-/** The admin, from this machine (no password set) or with the password. */
-export const admin = (url: string, password?: string) => {
-  const headers: Record<string, string> = password ? { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` } : {}
+/** The admin password the test processes and nodes are started with (see popcorn-process.ts, popcorn-node.ts). */
+export const testAdminPassword = 'popcorn-test-admin'
+
+/** The admin, with the password (the tests' own unless told another; `null`: none, as a stranger). */
+export const admin = (url: string, password: string | null = testAdminPassword) => {
+  const headers: Record<string, string> = password === null ? {} : { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` }
   const call = async (method: string, path: string, body?: unknown): Promise<Answer> => {
     const response = await fetch(`${url}${path}`, { method, headers: { ...headers, ...(body !== undefined && { 'content-type': 'application/json' }) }, ...(body !== undefined && { body: JSON.stringify(body) }) })
     const text = await response.text()

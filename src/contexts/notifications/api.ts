@@ -15,8 +15,12 @@ const listQuery = (defaultLimit: number) => z.object({
 
 const view = (name: string) => `contexts/notifications/views/${name}.eta`
 
-/** The dev mailbox: every e-mail the system sent, as pages and as JSON. */
-export const notificationsApi = ({ db }: WebDeps) => async (app: FastifyInstance) => {
+/**
+ * The dev mailbox: every e-mail the system sent, as pages and as JSON. There only when switched on
+ * (POPCORN_DEV_MAILBOX), and then for admins: its routes are under /mailbox and /api/mailbox, behind the admin guard.
+ */
+export const notificationsApi = ({ db, config }: WebDeps) => async (app: FastifyInstance) => {
+  if (config.POPCORN_DEV_MAILBOX !== 'on') return
   const emailOr404 = async (params: unknown) => {
     const { id } = parse(idParams, params, 'path')
     const email = await findEmail(db, id)

@@ -4,7 +4,8 @@ import { after, before, describe, test } from 'node:test'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { testLogger } from '../../../test/support/logger.ts'
 import { shapes, type World } from '../../../test/support/shapes.ts'
-import { createBus } from '../../messaging/bus.ts'
+import { buildApp } from '../../app.ts'
+import { createBus, type Bus } from '../../messaging/bus.ts'
 import { MessageCatalog } from '../../messaging/message.ts'
 import { registerErrorHandling } from '../../web/error-handler.ts'
 import { registerViews } from '../../web/views.ts'
@@ -29,15 +30,16 @@ for (const shape of shapes) {
   describe(`the dev mailbox on ${shape.name}`, () => {
     let world: World
     let app: FastifyInstance
+    let bus: Bus
     const ids: string[] = [] // oldest first
 
     before(async () => {
       world = await shape.create([notifications.migrations!])
-      const bus = createBus({ db: world.db, transport: world.transport, catalog: new MessageCatalog(notifications.messages), logger: testLogger, instanceId: 'mailbox-test' })
+      bus = createBus({ db: world.db, transport: world.transport, catalog: new MessageCatalog(notifications.messages), logger: testLogger, instanceId: 'mailbox-test' })
       app = Fastify({ logger: process.env.POPCORN_TEST_LOG ? { level: process.env.POPCORN_TEST_LOG } : false })
       registerErrorHandling(app)
       await registerViews(app, { cache: false })
-      await app.register(notificationsApi({ db: world.db, session: bus.session('web'), logger: testLogger, config: loadConfig({}), admission: admitEveryone }))
+      await app.register(notificationsApi({ db: world.db, session: bus.session('web'), logger: testLogger, config: loadConfig({ POPCORN_DEV_MAILBOX: 'on' }), admission: admitEveryone }))
 
       const order = { showtimeId: 'dune-1', tickets: 2, totalCents: 2500, theaterName: 'Kriterion', startsAt: '2024-06-01T18:30:00.000Z' }
       const emails: Email[] = [
@@ -62,6 +64,29 @@ for (const shape of shapes) {
       const body = response.json<{ items: { id: string; kind: string }[]; total: number }>()
       return { ids: body.items.map((i) => i.id), total: body.total, items: body.items }
     }
+
+    test('in the app, the mailbox is there only when switched on, and then only for the admin, from any address', async () => {
+      const appWith = (env: Record<string, string>) =>
+        buildApp({ bus, db: world.db, session: bus.session('web'), contexts: [notifications], logger: testLogger, maxBodyBytes: 4096, describe: () => ({}), config: loadConfig(env) })
+      const authorization = `Basic ${Buffer.from('admin:mailbox-admin').toString('base64')}`
+      const urls = ['/mailbox', '/api/mailbox', `/mailbox/${ids[0]}`, `/api/mailbox/${ids[0]}`, '/mailbox?to=ann%40example.com']
+      const off = await appWith({ POPCORN_ADMIN_PASSWORD: 'mailbox-admin' })
+      const on = await appWith({ POPCORN_ADMIN_PASSWORD: 'mailbox-admin', POPCORN_DEV_MAILBOX: 'on' })
+      try {
+        for (const url of urls) {
+          assert.equal((await off.inject({ url, headers: { authorization } })).statusCode, 404, `${url}: off`)
+          for (const remoteAddress of ['127.0.0.1', '203.0.113.9']) {
+            const stranger = await on.inject({ url, remoteAddress })
+            assert.equal(stranger.statusCode, 401, `${url} from ${remoteAddress}`)
+            assert.doesNotMatch(stranger.body, /ann@example\.com/)
+          }
+          assert.equal((await on.inject({ url, headers: { authorization } })).statusCode, 200, `${url}: the admin`)
+        }
+      } finally {
+        await off.close()
+        await on.close()
+      }
+    })
 
     test('lists the newest first, filters by address (any letter case), and limits', async () => {
       const all = await listed('/api/mailbox')

@@ -1,18 +1,20 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, InjectOptions } from 'fastify'
 import { z } from 'zod'
 import { effects, recordEffect, testMigrations } from '../../../test/support/effects.ts'
 import { eventually } from '../../../test/support/eventually.ts'
 import { testLogger } from '../../../test/support/logger.ts'
 import { shapes, type World } from '../../../test/support/shapes.ts'
 import { buildApp } from '../../app.ts'
+import { loadConfig } from '../../config.ts'
 import { createBus, type Bus } from '../../messaging/bus.ts'
 import { defineEndpoint } from '../../messaging/endpoint.ts'
 import { handle } from '../../messaging/handler.ts'
 import { defineCommand, MessageCatalog } from '../../messaging/message.ts'
 
+const password = 'ops-admin-password'
 const Fragile = defineCommand('test.Fragile', 'fragile', z.object({ key: z.string() }))
 
 for (const shape of shapes) {
@@ -22,6 +24,8 @@ for (const shape of shapes) {
     let app: FastifyInstance
     let failing = true
     const ids: string[] = []
+    const asAdmin = (request: InjectOptions) =>
+      app.inject({ ...request, headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`, ...request.headers } })
 
     before(async () => {
       world = await shape.create([testMigrations])
@@ -33,7 +37,7 @@ for (const shape of shapes) {
           await recordEffect(ctx.tx, 'fragile', m.key)
         })],
       }))
-      app = await buildApp({ bus, db: world.db, session: bus.session('web'), contexts: [], logger: testLogger, maxBodyBytes: 1024, describe: () => ({}) })
+      app = await buildApp({ bus, db: world.db, session: bus.session('web'), contexts: [], logger: testLogger, maxBodyBytes: 1024, describe: () => ({}), config: loadConfig({ POPCORN_ADMIN_PASSWORD: password }) })
       for (const key of ['a', 'b']) await bus.session('web').send(Fragile, { key })
       await eventually(async () => assert.equal((await bus.errors.list({ limit: 10, offset: 0 })).total, 2))
     })
@@ -44,7 +48,7 @@ for (const shape of shapes) {
     })
 
     test('lists the failed messages, newest first, with a total', async () => {
-      const response = await app.inject({ url: '/api/ops/failed-messages?limit=10' })
+      const response = await asAdmin({ url: '/api/ops/failed-messages?limit=10' })
       assert.equal(response.statusCode, 200)
       const body = response.json() as { total: number; items: { id: string; messageType: string; reason: string }[] }
       assert.equal(body.total, 2)
@@ -53,7 +57,7 @@ for (const shape of shapes) {
     })
 
     test('shows one failed message whole: headers, body, exception and attempts', async () => {
-      const response = await app.inject({ url: `/api/ops/failed-messages/${ids[0]}` })
+      const response = await asAdmin({ url: `/api/ops/failed-messages/${ids[0]}` })
       assert.equal(response.statusCode, 200)
       const failed = response.json()
       assert.match(failed.reason, /cannot handle/)
@@ -65,20 +69,34 @@ for (const shape of shapes) {
 
     test('retry sends it back and it succeeds; discard sets one aside; neither can be done twice', async () => {
       failing = false
-      const retried = await app.inject({ method: 'POST', url: `/api/ops/failed-messages/${ids[0]}/retry` })
+      const retried = await asAdmin({ method: 'POST', url: `/api/ops/failed-messages/${ids[0]}/retry` })
       assert.equal(retried.statusCode, 200)
       await eventually(async () => assert.equal((await effects(world.db, 'fragile')).length, 1))
-      assert.equal((await app.inject({ method: 'POST', url: `/api/ops/failed-messages/${ids[1]}/discard` })).statusCode, 200)
+      assert.equal((await asAdmin({ method: 'POST', url: `/api/ops/failed-messages/${ids[1]}/discard` })).statusCode, 200)
 
-      const again = await app.inject({ method: 'POST', url: `/api/ops/failed-messages/${ids[0]}/retry` })
+      const again = await asAdmin({ method: 'POST', url: `/api/ops/failed-messages/${ids[0]}/retry` })
       assert.equal(again.statusCode, 409)
       assert.equal(again.json().error.code, 'CONFLICT')
-      assert.equal((await app.inject({ url: '/api/ops/failed-messages' })).json().total, 0)
-      assert.equal((await app.inject({ url: '/api/ops/failed-messages?status=discarded' })).json().total, 1)
+      assert.equal((await asAdmin({ url: '/api/ops/failed-messages' })).json().total, 0)
+      assert.equal((await asAdmin({ url: '/api/ops/failed-messages?status=discarded' })).json().total, 1)
+    })
+
+    test('answers nobody without the admin password, from any address, and changes nothing', async () => {
+      const before = (await asAdmin({ url: '/api/ops/failed-messages?status=unresolved' })).body
+      for (const remoteAddress of ['127.0.0.1', '::1', '203.0.113.9']) {
+        for (const authorization of [undefined, `Basic ${Buffer.from('admin:guess').toString('base64')}`]) {
+          for (const request of [{ url: '/api/ops/failed-messages' }, { url: `/api/ops/failed-messages/${ids[0]}` }, { method: 'POST' as const, url: `/api/ops/failed-messages/${ids[0]}/discard` }]) {
+            const response = await app.inject({ ...request, remoteAddress, ...(authorization && { headers: { authorization } }) })
+            assert.equal(response.statusCode, 401, `${request.url} from ${remoteAddress}`)
+            assert.doesNotMatch(response.body, /cannot handle|Fragile/)
+          }
+        }
+      }
+      assert.equal((await asAdmin({ url: '/api/ops/failed-messages?status=unresolved' })).body, before)
     })
 
     test('bad input gets a clear error and changes nothing', async () => {
-      const before = await app.inject({ url: '/api/ops/failed-messages?status=retried' })
+      const before = await asAdmin({ url: '/api/ops/failed-messages?status=retried' })
       const cases = [
         { url: '/api/ops/failed-messages/not-a-uuid', status: 400, code: 'BAD_REQUEST', message: /uuid/ },
         { url: `/api/ops/failed-messages/${randomUUID()}`, status: 404, code: 'NOT_FOUND', message: /no failed message/ },
@@ -91,12 +109,12 @@ for (const shape of shapes) {
         { method: 'POST' as const, url: `/api/ops/failed-messages/${ids[0]}/retry`, payload: '{oops', headers: { 'content-type': 'application/json' }, status: 400, code: 'BAD_REQUEST', message: /JSON/ },
       ]
       for (const { status, code, message, ...request } of cases) {
-        const response = await app.inject(request)
+        const response = await asAdmin(request)
         assert.equal(response.statusCode, status, `${request.url}: ${response.body}`)
         assert.equal(response.json().error.code, code)
         assert.match(response.json().error.message, message)
       }
-      assert.equal((await app.inject({ url: '/api/ops/failed-messages?status=retried' })).body, before.body)
+      assert.equal((await asAdmin({ url: '/api/ops/failed-messages?status=retried' })).body, before.body)
     })
   })
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { waitingRoomUrlOf, withPlaceCookie } from '../../web/admission.ts'
 import { HttpError, parse } from '../../web/errors.ts'
+import { maskedEmail } from '../../web/format.ts'
 import type { BrowserSocket } from '../../web/realtime.ts'
 import type { WebDeps } from '../index.ts'
 import type { EdgeEstimate } from './edge-estimate.ts'
@@ -19,11 +20,16 @@ const failure = (error: unknown) =>
     ? { ok: false, error: { code: error.code, message: error.message, ...(error.details !== undefined && { details: error.details }) } }
     : { ok: false, error: { code: 'INTERNAL', message: 'something went wrong on our side; try again' } }
 
-const publicOrder = async (deps: WebDeps, orderId: string) => {
+/**
+ * An order as its page and the API show it: the e-mail address whole only to the browser session that placed it,
+ * masked to anyone else who has the order's id (a shared link, a guess); the session itself never shown.
+ */
+const visibleOrder = async (deps: WebDeps, orderId: string, browserSession: string) => {
   const order = await orderById(deps.db, orderId)
   if (!order) throw new HttpError('NOT_FOUND', `no order ${orderId}`)
-  const { clientSession: _, ...visible } = order
-  return visible
+  const { clientSession, ...visible } = order
+  const yours = clientSession === browserSession
+  return { ...visible, email: yours ? visible.email : maskedEmail(visible.email), yours }
 }
 
 /** Ordering over HTTP: the fallback way to order, and the order status that survives a closed browser. */
@@ -55,11 +61,11 @@ export const orderingWeb = (estimate: EdgeEstimate) => (web: WebDeps) => async (
     return { showtimeId, capacity: showtime.capacity, seatsLeft: showtime.seatsLeft }
   })
 
-  app.get('/api/orders/:orderId', async (request) => publicOrder(deps, parse(idParams, request.params, 'path').orderId))
+  app.get('/api/orders/:orderId', async (request) => visibleOrder(deps, parse(idParams, request.params, 'path').orderId, request.browserSession))
 
   app.get('/orders/:orderId', async (request, reply) => {
     const { orderId } = parse(idParams, request.params, 'path')
-    const order = await publicOrder(deps, orderId)
+    const order = await visibleOrder(deps, orderId, request.browserSession)
     return reply.view('contexts/ordering/views/order.eta', { title: `Order ${orderId.slice(0, 8)}`, order })
   })
 }

@@ -8,6 +8,7 @@ import { launchBrowser } from '../../../test/support/browser.ts'
 import { eventually } from '../../../test/support/eventually.ts'
 import { startPopcornProcess, type PopcornProcess } from '../../../test/support/popcorn-process.ts'
 import { shopper } from '../../../test/support/shoppers.ts'
+import { testAdminPassword } from '../../../test/support/visitor.ts'
 
 describe('ordering in a browser (embedded shape)', () => {
   let popcorn: PopcornProcess
@@ -63,8 +64,8 @@ describe('ordering in a browser (embedded shape)', () => {
     await later.close()
   })
 
-  test('the mailbox shows the ticket e-mail, with a QR code per ticket', { timeout: 60_000 }, async () => {
-    const page = await browser.newPage()
+  test('the mailbox shows the ticket e-mail, with a QR code per ticket (to the admin)', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage({ httpCredentials: { username: 'admin', password: testAdminPassword } })
     for (let attempt = 0; attempt < 60; attempt++) {
       await page.goto(`${url}/mailbox?to=grace@example.com`)
       if (await page.getByText('Your tickets for Dune').count()) break

@@ -9,6 +9,8 @@ import { startPopcornProcess, type PopcornProcess } from '../../../test/support/
 import { shopper } from '../../../test/support/shoppers.ts'
 
 const showtimeId = 'dune-breda-1'
+/** The session id a `popcorn_session=…` cookie names (the part before its signature). */
+const idOf = (cookie: string) => decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1)).split('.')[0]
 
 describe('ordering over the browser socket (embedded shape)', () => {
   let popcorn: PopcornProcess
@@ -74,7 +76,6 @@ describe('ordering over the browser socket (embedded shape)', () => {
     const ada = shopper()
     const { orderId } = await ada.order(url, { showtimeId, tickets: 1, email: 'ada@example.com' })
     await eventually(async () => assert.equal(((await (await fetch(`${url}/api/orders/${orderId}`)).json()) as { status: string }).status, 'accepted'))
-    const idOf = (cookie: string) => decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1)).split('.')[0]
     const adas = idOf(ada.cookie)
 
     for (const cookie of [`popcorn_session=${adas}`, `popcorn_session=${adas}.forged`, `popcorn_session=${randomUUID()}`, `popcorn_session=${adas}; popcorn_session=${adas}`]) {
@@ -97,6 +98,26 @@ describe('ordering over the browser socket (embedded shape)', () => {
     await back.socket.emitWithAck('orders:resume', { orderIds: [orderId] })
     await eventually(() => assert.equal(back.outcomes.get(orderId!)?.outcome, 'accepted'))
     ada.close()
+  })
+
+  test('an order\'s e-mail address is shown whole only to the browser that placed it; anyone else with its id sees it masked', async () => {
+    const ada = shopper()
+    const { orderId } = await ada.order(url, { showtimeId, tickets: 1, email: 'ada.lovelace@example.com' })
+    const asAda = { cookie: ada.cookie }
+    const mine = (await (await fetch(`${url}/api/orders/${orderId}`, { headers: asAda })).json()) as { email: string; yours: boolean }
+    assert.equal(mine.email, 'ada.lovelace@example.com')
+    assert.equal(mine.yours, true)
+    assert.match(await (await fetch(`${url}/orders/${orderId}`, { headers: asAda })).text(), /ada\.lovelace@example\.com/)
+    const stranger = shopper()
+    for (const headers of [{}, { cookie: await stranger.sessionCookie(url) }, { cookie: `popcorn_session=${idOf(ada.cookie)}` }] as Record<string, string>[]) {
+      const theirs = (await (await fetch(`${url}/api/orders/${orderId}`, { headers })).json()) as { email: string; yours: boolean; clientSession?: string }
+      assert.equal(theirs.email, 'a•••@e•••.com')
+      assert.equal(theirs.yours, false)
+      assert.equal(theirs.clientSession, undefined)
+      const page = await (await fetch(`${url}/orders/${orderId}`, { headers })).text()
+      assert.doesNotMatch(page, /lovelace|example\.com/)
+      assert.match(page, /a•••@e•••\.com/)
+    }
   })
 
   test('a socket that comes without a session is given one by the handshake, as a page would have', async () => {

@@ -11,7 +11,6 @@ export interface WaitingRoomSettings extends RoomSettings, CapacitySettings {
   readonly joinsPerAddressPerMinute: number
   /** How many whole seconds of the workers' handled messages each measure looks at. */
   readonly measureSeconds: number
-  readonly adminPassword: string | undefined
   /** How long a read of a room waits for company (the group-commit window): joins and orders arriving together share it. */
   readonly readWindowMs: number
 }
@@ -30,7 +29,6 @@ export const settingsFrom = (config: Config): WaitingRoomSettings => ({
   tickMs: config.POPCORN_WAITING_ROOM_TICK_MS,
   joinsPerAddressPerMinute: config.POPCORN_WAITING_ROOM_JOINS_PER_ADDRESS_PER_MINUTE,
   measureSeconds: 10,
-  adminPassword: config.POPCORN_ADMIN_PASSWORD,
   readWindowMs: config.POPCORN_GROUP_COMMIT_MS,
 })
 

@@ -271,8 +271,8 @@ for (const shape of shapes) {
       assert.equal(await count(node, 'waiting_room.places'), 5)
     })
 
-    test('with an admin password, admin asks for it', async () => {
-      const stranger = await admin(node.url).call('GET', '/api/admin/waiting-rooms')
+    test('the admin pages ask for the admin password, from this machine too', async () => {
+      const stranger = await admin(node.url, null).call('GET', '/api/admin/waiting-rooms')
       assert.equal(stranger.status, 401)
       assert.match(String(stranger.headers.get('www-authenticate')), /^Basic/)
       assert.equal((await admin(node.url, 'popcorn-admin-pw').call('GET', '/api/admin/waiting-rooms')).status, 200)
