@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
 import { HttpError, parse } from '../../web/errors.ts'
@@ -41,7 +42,8 @@ export const catalogWeb = ({ db }: WebDeps) => async (app: FastifyInstance) => {
     const movie = await movieOr404(movieId)
     const showtimes = (await upcomingShowtimes(db, now(), { movieId })).sort(byTheaterThenTime)
     const selected = showtimes.find((s) => s.id === showtime) ?? showtimes[0]
-    return page(reply, 'movie', { title: movie.title, nav: 'movies', movie, showtimes, selected, maxTicketsPerOrder })
+    // One order id per filled form: a double click, a resubmit or a retry of this form is the same order.
+    return page(reply, 'movie', { title: movie.title, nav: 'movies', movie, showtimes, selected, maxTicketsPerOrder, orderId: randomUUID() })
   })
 
   /** A showtime's own address (an apology e-mail offers one): its movie's page, with it chosen in the order form. */

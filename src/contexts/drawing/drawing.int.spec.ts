@@ -118,6 +118,10 @@ for (const shape of shapes) {
       await eventually(async () => assert.equal((await json(`/api/drawings/${showtimeId}/entries`)).count, people.length))
       const twice = await enter('FAN0@Example.com', 1)
       await eventually(async () => assert.equal(await statusOf(twice.orderId), 'not-drawn'), { what: 'the second entry of one person refused' })
+      // …and its page says it is in already, a week before the draw: not that it lost.
+      const secondPage = await app.inject({ url: `/orders/${twice.orderId}` })
+      assert.match(secondPage.body, /You are in this drawing already/)
+      assert.doesNotMatch(secondPage.body, /Not this time/)
       assert.ok(Date.now() < drawingAt.getTime(), 'the entries went in before the drawing date (a slow machine: raise the 6 s)')
       assert.equal((await json(`/api/drawings/${showtimeId}`)).entries, people.length)
       assert.equal((await json(`/api/drawings/${showtimeId}`)).commitment, opened.commitment)

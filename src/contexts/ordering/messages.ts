@@ -49,7 +49,8 @@ export const OrderOutcome = defineReply('ordering.OrderOutcome', z.discriminated
   z.object({ outcome: z.literal('entered-drawing'), orderId, showtimeId, tickets: z.number().int(), drawingAt: z.iso.datetime() }),
   /** Accepted at the edge of an optimistic showtime, then found oversold: cancelled, refunded, apologised for. */
   z.object({ outcome: z.literal('cancelled'), orderId, showtimeId, reason: z.literal('oversold'), refundCents: z.number().int(), alternative: alternativeShowing.nullable() }),
-  z.object({ outcome: z.literal('not-drawn'), orderId, showtimeId }),
+  /** Not drawn; or a second entry of the same person (already entered: the first stands); or one after the draw. Older outcomes carry no reason. */
+  z.object({ outcome: z.literal('not-drawn'), orderId, showtimeId, reason: z.enum(['not-drawn', 'after-the-draw', 'already-entered']).optional() }),
 ]))
 
 export const OrderAccepted = defineEvent('ordering.OrderAccepted', z.object({

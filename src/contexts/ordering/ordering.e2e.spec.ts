@@ -8,7 +8,7 @@ import { launchBrowser } from '../../../test/support/browser.ts'
 import { eventually } from '../../../test/support/eventually.ts'
 import { startPopcornProcess, type PopcornProcess } from '../../../test/support/popcorn-process.ts'
 import { shopper } from '../../../test/support/shoppers.ts'
-import { testAdminPassword } from '../../../test/support/visitor.ts'
+import { admin, testAdminPassword } from '../../../test/support/visitor.ts'
 
 describe('ordering in a browser (embedded shape)', () => {
   let popcorn: PopcornProcess
@@ -62,6 +62,25 @@ describe('ordering in a browser (embedded shape)', () => {
     await accepted.waitFor({ timeout: 30_000 }) // pushed or polled, whichever comes first; or already there
     assert.match(await accepted.innerText(), /Accepted: 3 tickets, total €37\.50/)
     await later.close()
+  })
+
+  test('a double click orders once; the next order from the same page is another order', { timeout: 90_000 }, async () => {
+    const page = await browser.newPage()
+    await page.goto(`${url}/movies/dune?showtime=${duneShowtime}`)
+    await page.selectOption('#order-tickets', '2')
+    await page.fill('#order-email', 'twice@example.com')
+    await page.dblclick('#order-submit')
+    await page.locator('#order-status[data-outcome="accepted"]').waitFor({ timeout: 30_000 })
+    assert.equal(await page.locator('#order-submit').isDisabled(), false, 'the button is back once the order is answered')
+    // Another order from the same page, after: once its e-mail is in, any second order of the double click would be too.
+    await page.fill('#order-email', 'then@example.com')
+    await page.click('#order-submit')
+    const boss = admin(url)
+    const ticketMails = async (to: string) =>
+      ((await boss.call('GET', `/api/mailbox?to=${encodeURIComponent(to)}`)).body as { items: { subject: string }[] }).items.filter((m) => /tickets/i.test(m.subject))
+    await eventually(async () => assert.equal((await ticketMails('then@example.com')).length, 1), { timeoutMs: 60_000, what: 'the later order\'s tickets e-mailed' })
+    assert.equal((await ticketMails('twice@example.com')).length, 1, 'the double click ordered once')
+    await page.close()
   })
 
   test('the mailbox shows the ticket e-mail, with a QR code per ticket (to the admin)', { timeout: 60_000 }, async () => {

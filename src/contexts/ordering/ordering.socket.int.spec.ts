@@ -120,6 +120,22 @@ describe('ordering over the browser socket (embedded shape)', () => {
     }
   })
 
+  test('the order form carries one order id per page, so posting it twice (a double click without a script) orders once', async () => {
+    const buyer = shopper()
+    const cookie = await buyer.sessionCookie(url)
+    const formOrderId = async () => /name="orderId" value="([0-9a-f-]{36})"/.exec(await (await fetch(`${url}/movies/dune?showtime=${showtimeId}`, { headers: { cookie } })).text())?.[1]
+    const orderId = await formOrderId()
+    assert.ok(orderId, 'the form has its order id')
+    assert.notEqual(await formOrderId(), orderId, 'another page, another order')
+    const post = () => fetch(`${url}/orders`, {
+      method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ orderId, showtimeId, tickets: '2', email: 'form@example.com' }).toString(),
+    })
+    const answers = await Promise.all([post(), post(), post()])
+    assert.deepEqual(answers.map((a) => [a.status, a.headers.get('location')]), Array(3).fill([303, `/orders/${orderId}`]))
+    await eventually(async () => assert.equal(((await (await fetch(`${url}/api/orders/${orderId}`, { headers: { cookie } })).json()) as { status: string }).status, 'accepted'))
+  })
+
   test('a socket that comes without a session is given one by the handshake, as a page would have', async () => {
     const { io } = await import('socket.io-client')
     const socket = io(url, { transports: ['websocket'], reconnection: false })

@@ -15,7 +15,11 @@
       case 'sold-out': return `Sorry — sold out${o.seatsLeft > 0 ? `: only ${plural(o.seatsLeft, 'seat')} left` : ''}. Nothing was charged.`
       case 'entered-drawing': return `You are entered in the drawing on ${new Date(o.drawingAt).toLocaleString('en-GB', { timeZone: 'Europe/Amsterdam', dateStyle: 'full', timeStyle: 'short' })}.`
       case 'cancelled': return `We are sorry: more people were told yes than there were seats, and we could not seat you after all. Your order is cancelled${o.refundCents > 0 ? ` and ${euro(o.refundCents)} is refunded in full` : ''}.${o.alternative ? '' : ' We found no other showing with room just now; we have e-mailed you.'}`
-      case 'not-drawn': return 'Not this time: this entry did not get seats in the drawing. Thank you for entering, and we hope to see you at the movies another time.'
+      case 'not-drawn': return o.reason === 'already-entered'
+        ? 'You are in this drawing already: this e-mail address entered it before. Your first entry stands; we will e-mail you when it is drawn.'
+        : o.reason === 'after-the-draw'
+          ? 'This entry came after the drawing was held, so it could not take part. We are sorry.'
+          : 'Not this time: this entry did not get seats in the drawing. Thank you for entering, and we hope to see you at the movies another time.'
       default: return 'We have an answer for your order.'
     }
   }
@@ -106,8 +110,30 @@
     output.append(a)
   }
 
+  const submitButton = form?.querySelector('#order-submit')
+  /** While an order is on its way the button is off: a second click cannot send a second order. */
+  const inFlight = (busy) => {
+    if (!submitButton) return
+    submitButton.disabled = busy
+    submitButton.setAttribute('aria-busy', String(busy))
+  }
+  /** An order answered (taken or refused): the next one filled in is another order, with an id of its own. */
+  const nextOrderId = () => {
+    if (form?.elements.orderId) form.elements.orderId.value = crypto.randomUUID()
+  }
+
   form?.addEventListener('popcorn:order', async (event) => {
-    const order = { orderId: crypto.randomUUID(), ...event.detail }
+    if (submitButton?.disabled) return
+    const order = { ...event.detail, orderId: event.detail.orderId ?? crypto.randomUUID() }
+    inFlight(true)
+    try {
+      await placeOrder(order)
+    } finally {
+      inFlight(false)
+    }
+  })
+
+  const placeOrder = async (order) => {
     say('Sending your order…')
     const place = await joinRoom(order.showtimeId)
     if (place?.ok && !place.place.admitted) return toWaitingRoom(order)
@@ -130,6 +156,7 @@
       if (output) output.dataset.outcome = 'error'
       return
     }
+    nextOrderId()
     if (shown.has(order.orderId)) return
     // Answered at once from what the web node knows: nothing was stored, so there is no order page to follow.
     if (answer.status === 'sold-out' && answer.outcome && !answer.statusUrl) {
@@ -144,7 +171,7 @@
     } else {
       say('Received — we are working on it. The answer appears here, and by e-mail.', answer.statusUrl)
     }
-  })
+  }
 
   // Back from the waiting room: the order chosen before is filled in again, and sent once if it was let through.
   const waitingOrder = (() => {

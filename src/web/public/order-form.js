@@ -79,7 +79,8 @@
 
   form.addEventListener('submit', (event) => {
     event.preventDefault()
-    const detail = { showtimeId: showtime.value, tickets: Number(tickets.value), email: email.value.trim() }
+    // The form's order id (one per filled form): sent again as it is, a resubmit is the same order, ordered once.
+    const detail = { orderId: form.elements.orderId?.value || undefined, showtimeId: showtime.value, tickets: Number(tickets.value), email: email.value.trim() }
     // HOOK for the realtime part: listen on #order-form for `popcorn:order` and send the order over Socket.IO;
     // write progress and the outcome into <output id="order-status">.
     form.dispatchEvent(new CustomEvent('popcorn:order', { detail, bubbles: true }))
