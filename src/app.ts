@@ -12,6 +12,7 @@ import { admitEveryone, type Admission } from './web/admission.ts'
 import { alwaysAvailable, type Availability } from './web/availability.ts'
 import { browserSessions, registerBrowserSessions, type BrowserSessions } from './web/browser-session.ts'
 import { registerAdminGuard } from './web/admin-guard.ts'
+import { trustedProxies } from './web/client-address.ts'
 import { answerFrameworkError, registerErrorHandling } from './web/error-handler.ts'
 import { registerViews } from './web/views.ts'
 
@@ -55,8 +56,11 @@ export const admissionOf = (contexts: readonly ContextModule[], deps: { db: Data
 
 /** The HTTP app, built apart from `listen` so that tests call `app.inject()`. */
 export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBodyBytes, disableRequestLogging: true, return503OnClosing: true, frameworkErrors: answerFrameworkError })
   const config = deps.config ?? loadConfig({})
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBodyBytes, disableRequestLogging: true, return503OnClosing: true,
+    frameworkErrors: answerFrameworkError, trustProxy: trustedProxies(config.POPCORN_TRUST_PROXY),
+  })
   registerErrorHandling(app)
   registerAdminGuard(app, config.POPCORN_ADMIN_PASSWORD)
   registerBrowserSessions(app, deps.browserSessions ?? await browserSessionsOf(deps.db, config))

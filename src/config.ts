@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { trustedProxies } from './web/client-address.ts'
 import { bundleCeiling, defaultBundleLimits } from './messaging/bundle.ts'
 
 const number = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
@@ -46,6 +47,23 @@ const schema = z.object({
    * switched on; `npm start` switches it on unless told `off`.
    */
   POPCORN_DEV_MAILBOX: z.enum(['on', 'off'], 'on or off').optional(),
+  /**
+   * The proxies in front of the web nodes whose X-Forwarded-For names the client (addresses, CIDR ranges, or
+   * loopback / linklocal / uniquelocal, comma separated); unset, none: the peer's address is the client's.
+   */
+  POPCORN_TRUST_PROXY: z.string().max(2_000).optional().refine((list) => {
+    if (!list) return true
+    try {
+      trustedProxies(list)
+      return true
+    } catch {
+      return false
+    }
+  }, 'addresses, CIDR ranges, loopback, linklocal or uniquelocal, comma separated'),
+  /** Orders one client address may place per minute (per web node): a script from one address is slowed down. */
+  POPCORN_ORDERS_PER_ADDRESS_PER_MINUTE: number(1, 10_000_000).default(120),
+  /** Orders for one e-mail address per minute (per web node), whichever browser or address they come from. */
+  POPCORN_ORDERS_PER_EMAIL_PER_MINUTE: number(1, 10_000_000).default(20),
   /** Joins of a waiting room one client address may make per minute (per web node); a flood beyond waits. */
   POPCORN_WAITING_ROOM_JOINS_PER_ADDRESS_PER_MINUTE: number(1, 10_000_000).default(30),
   /** How long a place that was let through may order, before its turn has passed. */

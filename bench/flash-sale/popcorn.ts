@@ -8,13 +8,16 @@ import type { World } from './worlds.ts'
 const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url))
 
 /**
- * Every buyer of the bench comes from 127.0.0.1, so the waiting room's per-address throttle (meant for a flood from
- * one machine) would refuse the crowd: raised here, and only here. Ignored by a Popcorn without a waiting room.
+ * Every buyer of the bench comes from 127.0.0.1, so the per-address throttles of joins and orders (meant for a flood
+ * from one machine) would refuse the crowd, and the ramp's buyers share an e-mail address per step: raised here, and
+ * only here. Ignored by a Popcorn without them.
  */
 export const popcornEnv = {
   HOST: '127.0.0.1',
   POPCORN_LOG_LEVEL: 'warn',
   POPCORN_WAITING_ROOM_JOINS_PER_ADDRESS_PER_MINUTE: '1000000',
+  POPCORN_ORDERS_PER_ADDRESS_PER_MINUTE: '1000000',
+  POPCORN_ORDERS_PER_EMAIL_PER_MINUTE: '1000000',
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))

@@ -8,7 +8,7 @@ import { SagaTimeout } from '../../src/messaging/saga.ts'
 import { startWebNode } from '../../src/web/web-node.ts'
 import { testLogger } from './logger.ts'
 import type { Shape } from './shapes.ts'
-import { testAdminPassword } from './visitor.ts'
+import { testDefaults } from './visitor.ts'
 
 export type Scheduled = DataOf<typeof ShowtimeScheduled>
 
@@ -28,7 +28,7 @@ export const startPopcornNode = async (shape: Shape, contexts: readonly ContextM
   for (const context of contexts) if (context.endpoint) await bus.start(context.endpoint)
   const web = await startWebNode({
     bus, db: world.db, contexts, logger: testLogger, describe: () => ({}),
-    listen: { port: 0, host: '127.0.0.1' }, maxBodyBytes: 64 * 1024, config: loadConfig({ POPCORN_ADMIN_PASSWORD: testAdminPassword, POPCORN_DEV_MAILBOX: 'on', ...env }),
+    listen: { port: 0, host: '127.0.0.1' }, maxBodyBytes: 64 * 1024, config: loadConfig({ ...testDefaults, POPCORN_DEV_MAILBOX: 'on', ...env }),
   })
   return {
     world,

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { testAdminPassword } from './visitor.ts'
+import { testDefaults } from './visitor.ts'
 
 const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url))
 
@@ -18,7 +18,7 @@ export interface PopcornProcess {
 
 /** Runs `popcorn <role>` as a real process, the way a person or a supervisor would. */
 export const startPopcornProcess = (role: 'start' | 'web' | 'worker', env: Record<string, string>): PopcornProcess => {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, role], { env: { ...process.env, POPCORN_LOG_LEVEL: 'info', POPCORN_ADMIN_PASSWORD: testAdminPassword, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', main, role], { env: { ...process.env, POPCORN_LOG_LEVEL: 'info', ...testDefaults, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stderr!.on('data', (chunk) => (output += chunk))
   const lines = createInterface({ input: child.stdout! })

@@ -51,6 +51,16 @@ export type Visitor = ReturnType<typeof visitor>
 /** The admin password the test processes and nodes are started with (see popcorn-process.ts, popcorn-node.ts). */
 export const testAdminPassword = 'popcorn-test-admin'
 
+/**
+ * What every test process and node is started with unless a test says otherwise: the admin password, and the
+ * per-address and per-e-mail order limits out of the way (every test client is 127.0.0.1; the limits have their own spec).
+ */
+export const testDefaults = {
+  POPCORN_ADMIN_PASSWORD: testAdminPassword,
+  POPCORN_ORDERS_PER_ADDRESS_PER_MINUTE: '1000000',
+  POPCORN_ORDERS_PER_EMAIL_PER_MINUTE: '1000000',
+}
+
 /** The admin, with the password (the tests' own unless told another; `null`: none, as a stranger). */
 export const admin = (url: string, password: string | null = testAdminPassword) => {
   const headers: Record<string, string> = password === null ? {} : { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` }

@@ -55,8 +55,13 @@ export const notificationsApi = ({ db, config }: WebDeps) => async (app: Fastify
     return reply.view(view('mailbox'), { title: 'Mailbox', to: filter.to ?? '', items, total })
   })
 
+  // The page shows the HTML in a sandboxed frame, whose requests carry no credentials (it has an origin of its own):
+  // its pictures go in drawn, as data, rather than fetched from the admin's routes, which would refuse the frame.
   app.get('/mailbox/:id', async (request, reply) => {
     const email = await emailOr404(request.params)
-    return reply.view(view('email'), { title: email.subject, email: shown(email) })
+    const drawn = new Map(await Promise.all(email.inline.map(async (image) =>
+      [image.cid, `data:image/png;base64,${(await drawInline(image)).toString('base64')}`] as const)))
+    const html = withInlineUrls(email.html, (cid) => drawn.get(cid) ?? inlineUrl(email)(cid))
+    return reply.view(view('email'), { title: email.subject, email: { ...shown(email), html } })
   })
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { waitingRoomUrlOf, withPlaceCookie } from '../../web/admission.ts'
+import { clientAddress } from '../../web/client-address.ts'
 import { HttpError, parse } from '../../web/errors.ts'
 import { maskedEmail } from '../../web/format.ts'
 import type { BrowserSocket } from '../../web/realtime.ts'
@@ -37,13 +38,13 @@ export const orderingWeb = (estimate: EdgeEstimate) => (web: WebDeps) => async (
   const deps = { ...web, estimate }
   // 202: taken, to be decided; 200: answered already (sold out, from what this node knows), nothing taken.
   app.post('/api/orders', async (request, reply) => {
-    const placed = await placeOrder(deps, withPlaceCookie(request.body, request.headers.cookie), request.browserSession)
+    const placed = await placeOrder(deps, withPlaceCookie(request.body, request.headers.cookie), request.browserSession, clientAddress(request.raw, deps.config.POPCORN_TRUST_PROXY))
     return reply.status(isSoldOutAtOnce(placed) ? 200 : 202).send(placed)
   })
 
   // The order form without JavaScript: post, then land on the order's page (or in the waiting room, while it is on).
   app.post('/orders', async (request, reply) => {
-    const placed = await placeOrder(deps, withPlaceCookie(request.body, request.headers.cookie), request.browserSession).catch((error: unknown) => {
+    const placed = await placeOrder(deps, withPlaceCookie(request.body, request.headers.cookie), request.browserSession, clientAddress(request.raw, deps.config.POPCORN_TRUST_PROXY)).catch((error: unknown) => {
       const room = waitingRoomUrlOf(error)
       if (room) return { statusUrl: room }
       throw error
@@ -73,10 +74,11 @@ export const orderingWeb = (estimate: EdgeEstimate) => (web: WebDeps) => async (
 /** Ordering over the browser's socket: submit (answered at once with "received"), and resume after a reconnect. */
 export const orderingSocket = (estimate: EdgeEstimate) => (web: WebDeps) => ({ browserSession, socket }: BrowserSocket) => {
   const deps = { ...web, estimate }
+  const address = clientAddress(socket.request, deps.config.POPCORN_TRUST_PROXY)
   socket.on('order:submit', async (payload: unknown, ack?: Ack) => {
     if (typeof ack !== 'function') return
     try {
-      ack({ ok: true, ...(await placeOrder(deps, payload, browserSession)) })
+      ack({ ok: true, ...(await placeOrder(deps, payload, browserSession, address)) })
     } catch (error) {
       if (!(error instanceof HttpError)) deps.logger.error({ err: error, browserSession }, 'order:submit failed')
       ack(failure(error))

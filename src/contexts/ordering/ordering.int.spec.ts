@@ -137,6 +137,29 @@ for (const shape of shapes) {
       await eventually(() => assert.equal(outcomes.get(fromForm.orderId)?.outcome, 'accepted'))
     })
 
+    test('a script that makes up a new session for every order is slowed down by its address, and one e-mail address by itself', async () => {
+      await schedule(showtime('scripted', 1_000))
+      const config = { POPCORN_GROUP_COMMIT_MS: 0, POPCORN_ORDERS_PER_ADDRESS_PER_MINUTE: 5, POPCORN_ORDERS_PER_EMAIL_PER_MINUTE: 3 }
+      const deps = { db: world.db, session: web.session, config }
+      const address = `2001:db8::${randomUUID().slice(0, 4)}`
+      const codes = async (orders: (() => Promise<unknown>)[]) =>
+        (await Promise.allSettled(orders.map((order) => order()))).map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as { code: string }).code))
+      // Eight orders, each from a session of its own and to an address of its own, all from one network address.
+      const fromOneAddress = await codes(Array.from({ length: 8 }, (_, i) => () =>
+        placeOrder(deps, { showtimeId: 'scripted', tickets: 1, email: `bot-${randomUUID()}-${i}@example.com` }, randomUUID(), address)))
+      assert.deepEqual(fromOneAddress.sort(), [...Array(5).fill('ok'), ...Array(3).fill('TOO_MANY_REQUESTS')].sort())
+      // One e-mail address from sessions and addresses of its own each: three, then no more.
+      const email = `Fan-${randomUUID()}@Example.com`
+      const forOneEmail = await codes(Array.from({ length: 5 }, (_, i) => () =>
+        placeOrder(deps, { showtimeId: 'scripted', tickets: 1, email: i % 2 ? email.toLowerCase() : email }, randomUUID(), `203.0.113.${10 + i}-${randomUUID()}`)))
+      assert.deepEqual(forOneEmail.sort(), [...Array(3).fill('ok'), ...Array(2).fill('TOO_MANY_REQUESTS')].sort())
+      // Someone else, from elsewhere, still orders.
+      const someoneElse = await placeOrder(deps, { showtimeId: 'scripted', tickets: 2, email: 'someone@example.com' }, randomUUID(), `192.0.2.${Math.floor(Math.random() * 250)}`)
+      await eventually(() => assert.equal(outcomes.get(someoneElse.orderId)?.outcome, 'accepted'))
+      const stored = (await world.db.query<{ n: number }>(`select count(*)::int as n from ordering.orders where showtime_id = 'scripted'`)).rows[0]!.n
+      assert.equal(stored, 5 + 3 + 1, 'what was refused stored nothing')
+    })
+
     test('a flood from one browser is slowed down; others still order', async () => {
       await schedule(showtime('flood', 1_000))
       const flooder = randomUUID()

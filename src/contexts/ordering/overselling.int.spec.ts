@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import { eventually } from '../../../test/support/eventually.ts'
 import { testLogger } from '../../../test/support/logger.ts'
+import { admin, testDefaults } from '../../../test/support/visitor.ts'
+import { loadConfig } from '../../config.ts'
 import { shopper, type Shopper } from '../../../test/support/shoppers.ts'
 import { openTransport, shapes, type World } from '../../../test/support/shapes.ts'
 import { createBus, type Bus } from '../../messaging/bus.ts'
@@ -45,7 +47,7 @@ interface OrderRow { order_id: string; showtime_id: string; status: string; acce
 const startNode = async (world: World, name: string) => {
   const transport: Transport = await openTransport(world.db, world.settings)
   const bus = createBus({ db: world.db, transport, catalog, logger: testLogger, instanceId: `${name}-${randomUUID().slice(0, 6)}` })
-  const node = await startWebNode({ bus, db: world.db, contexts, logger: testLogger, listen: { port: 0, host: '127.0.0.1' }, maxBodyBytes: 65_536, describe: () => ({ name }) })
+  const node = await startWebNode({ bus, db: world.db, contexts, logger: testLogger, listen: { port: 0, host: '127.0.0.1' }, maxBodyBytes: 65_536, describe: () => ({ name }), config: loadConfig(testDefaults) })
   return {
     url: node.url,
     async stop() {
@@ -237,10 +239,10 @@ for (const shape of shapes) {
         refundsPending: 0, pendingCents: 0, apologiesSent: cancelled.length,
       }
       await eventually(async () => {
-        const report = (await (await fetch(`${api}/api/ops/compensations`)).json()) as { showtimes: unknown[]; totals: Record<string, number> }
+        const report = (await admin(api).call('GET', '/api/ops/compensations')).body as { showtimes: unknown[]; totals: Record<string, number> }
         assert.deepEqual(report.showtimes, [expected])
       }, { timeoutMs: 60_000, what: 'ops compensations' })
-      const page = await (await fetch(`${api}/ops/compensations`)).text()
+      const page = (await admin(api).call('GET', '/ops/compensations')).body as string
       assert.match(page, new RegExp(`<tr data-showtime="${hot.showtimeId}">`))
       assert.match(page, new RegExp(`<td data-field="refundedCents">€${(cancelled.length * 29).toFixed(2)}</td>`))
     })

@@ -57,6 +57,36 @@ const soldOutFor = (showtime: Pick<ShowtimeRow, 'ticketType' | 'seatsLeft'>, tic
 /** A flood from one browser session is slowed down without touching anyone else. */
 const perSession = new RateLimiterMemory({ points: 20, duration: 10 })
 
+/** Per client address and per e-mail address, per minute, as configured: made once per setting. */
+const perMinute = new Map<number, RateLimiterMemory>()
+const limiter = (points: number) => {
+  let made = perMinute.get(points)
+  if (!made) perMinute.set(points, (made = new RateLimiterMemory({ points, duration: 60 })))
+  return made
+}
+
+export interface OrderLimits {
+  readonly POPCORN_ORDERS_PER_ADDRESS_PER_MINUTE: number
+  readonly POPCORN_ORDERS_PER_EMAIL_PER_MINUTE: number
+}
+
+/**
+ * A flood slowed down where it comes from, whatever sessions it makes up (a script need not keep its cookie): per
+ * client address, and per e-mail address whichever browser or address its orders come from. The per-session limit
+ * comes first, before the order is even read.
+ */
+const slowDown = async (address: string | undefined, email: string, limits: OrderLimits | undefined) => {
+  if (!limits) return
+  if (address) {
+    await limiter(limits.POPCORN_ORDERS_PER_ADDRESS_PER_MINUTE).consume(`address:${address}`).catch(() => {
+      throw new HttpError('TOO_MANY_REQUESTS', 'too many orders from your network just now; wait a minute and try again')
+    })
+  }
+  await limiter(limits.POPCORN_ORDERS_PER_EMAIL_PER_MINUTE).consume(`email:${email.toLowerCase()}`).catch(() => {
+    throw new HttpError('TOO_MANY_REQUESTS', 'too many orders for this e-mail address just now; wait a minute and try again')
+  })
+}
+
 /**
  * Validates an order, checks its showtime exists, then stores it as received and sends SubmitOrder in one
  * transaction — shared with the requests arriving with it (group commit): when this returns, the order is durable and
@@ -66,14 +96,20 @@ const perSession = new RateLimiterMemory({ points: 20, duration: 10 })
  * A showtime the view shows sold out for this request is answered "sold out" at once, and nothing is stored.
  */
 export const placeOrder = async (
-  deps: { db: Database; session: MessageSession; admission?: Admission; estimate?: EdgeEstimate; config?: { readonly POPCORN_GROUP_COMMIT_MS: number } },
+  deps: { db: Database; session: MessageSession; admission?: Admission; estimate?: EdgeEstimate; config?: { readonly POPCORN_GROUP_COMMIT_MS: number } & Partial<OrderLimits> },
   input: unknown,
   browserSession: string,
+  /** The client's address (behind the trusted proxies), for the per-address limit; unknown, not limited by it. */
+  address?: string,
 ): Promise<Placed> => {
   await perSession.consume(browserSession).catch(() => {
     throw new HttpError('TOO_MANY_REQUESTS', 'too many orders from this browser at once; wait a few seconds and try again')
   })
   const request = parse(orderRequest, input, 'order')
+  const limits = deps.config?.POPCORN_ORDERS_PER_ADDRESS_PER_MINUTE && deps.config.POPCORN_ORDERS_PER_EMAIL_PER_MINUTE
+    ? { POPCORN_ORDERS_PER_ADDRESS_PER_MINUTE: deps.config.POPCORN_ORDERS_PER_ADDRESS_PER_MINUTE, POPCORN_ORDERS_PER_EMAIL_PER_MINUTE: deps.config.POPCORN_ORDERS_PER_EMAIL_PER_MINUTE }
+    : undefined
+  await slowDown(address, request.email, limits)
   // The view and the waiting room are asked at once, each read shared with the requests arriving together.
   const gatherMs = deps.config?.POPCORN_GROUP_COMMIT_MS ?? 0
   const admitted = deps.admission?.check({ showtimeId: request.showtimeId, browserSession, placeToken: request.placeToken })

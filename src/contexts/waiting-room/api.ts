@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
 import { placeCookie, placeTokenFromCookies } from '../../web/admission.ts'
 import { HttpError, parse } from '../../web/errors.ts'
+import { clientAddress } from '../../web/client-address.ts'
 import type { WebDeps } from '../index.ts'
 import { registerAdmin } from './admin.ts'
 import { placeOfToken } from './held-place.ts'
@@ -23,8 +24,6 @@ const keepToken = (deps: RoomDeps, reply: FastifyReply, joined: { token: string;
     httpOnly: true, sameSite: 'lax', path: '/', maxAge: Math.floor(deps.tokens.ttlMs / 1000),
   }))
 
-const addressOf = (ip: string) => ip.replace(/^::ffff:/, '')
-
 /** The waiting room over HTTP (the fallback to the socket), its page, the admin's switches; and this node's ticker. */
 export const waitingRoomWeb = (web: WebDeps) => async (app: FastifyInstance) => {
   const deps = roomDeps(web)
@@ -32,7 +31,7 @@ export const waitingRoomWeb = (web: WebDeps) => async (app: FastifyInstance) => 
   app.addHook('onClose', async () => ticker.stop())
 
   app.post('/api/waiting-room/:showtimeId/places', async (request, reply) => {
-    const joined = await joinRoom(deps, request.params, { browserSession: request.browserSession, address: addressOf(request.ip) })
+    const joined = await joinRoom(deps, request.params, { browserSession: request.browserSession, address: clientAddress(request.raw, web.config.POPCORN_TRUST_PROXY) })
     keepToken(deps, reply, joined)
     return joined
   })
@@ -68,7 +67,7 @@ export const waitingRoomWeb = (web: WebDeps) => async (app: FastifyInstance) => 
 
   // Without a script: a button takes (or keeps) the place, and the page shows it.
   app.post('/waiting-room/:showtimeId', async (request, reply) => {
-    const joined = await joinRoom(deps, request.params, { browserSession: request.browserSession, address: addressOf(request.ip) })
+    const joined = await joinRoom(deps, request.params, { browserSession: request.browserSession, address: clientAddress(request.raw, web.config.POPCORN_TRUST_PROXY) })
     keepToken(deps, reply, joined)
     return reply.redirect(`/waiting-room/${joined.place.showtimeId}`, 303)
   })

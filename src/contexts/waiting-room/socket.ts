@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { acknowledged } from '../../web/acks.ts'
+import { clientAddress } from '../../web/client-address.ts'
 import { parse } from '../../web/errors.ts'
 import type { BrowserSocket } from '../../web/realtime.ts'
 import type { WebDeps } from '../index.ts'
@@ -19,7 +20,7 @@ export const waitingRoomSocket = (web: WebDeps) => {
   const deps = roomDeps(web)
   const watchers = startWatchers(deps, web.logger)
   return ({ browserSession, socket }: BrowserSocket) => {
-    const address = socket.handshake.address.replace(/^::ffff:/, '')
+    const address = clientAddress(socket.request, web.config.POPCORN_TRUST_PROXY)
     socket.on('waiting-room:join', acknowledged(web.logger, 'waiting-room:join', async (payload) =>
       ({ ok: true, ...(await joinRoom(deps, payload, { browserSession, address })) })))
 

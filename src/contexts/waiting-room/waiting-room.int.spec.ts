@@ -201,10 +201,15 @@ for (const shape of shapes) {
       await tickRooms(deps)
       assert.deepEqual(await probing(), { rate: 50, ceiling: 50, through: 100 }, 'a second at 100 let through, then cut in half')
 
-      await writersWaited(20)
+      await writersWaited(300)
       deps.clock = () => new Date(at.getTime() + 1_000)
       await tickRooms(deps)
       assert.deepEqual(await probing(), { rate: 100, ceiling: 50, through: 150 }, 'a second at 50 let through, then 50 a second more')
+
+      await writersWaited(20)
+      deps.clock = () => new Date(at.getTime() + 2_000)
+      await tickRooms(deps)
+      assert.deepEqual(await probing(), { rate: 200, ceiling: null, through: 250 }, 'waits well under the target: the cut forgotten, doubled')
     })
 
     test('auto: switches on by itself when arrivals exceed what the workers take', { timeout: 120_000 }, async () => {
