@@ -19,7 +19,7 @@ const byTheaterThenTime = (a: ShowtimeListing, b: ShowtimeListing) =>
   a.theaterName.localeCompare(b.theaterName) || a.startsAt.getTime() - b.startsAt.getTime()
 
 /** The catalog's pages (home, movies, theaters) and its JSON API. Pages read through queries.ts, never SQL here. */
-export const catalogWeb = ({ db }: WebDeps) => async (app: FastifyInstance) => {
+export const catalogWeb = ({ db, availability }: WebDeps) => async (app: FastifyInstance) => {
   const now = () => new Date()
   const movieOr404 = async (id: string) => (await movieById(db, id)) ?? notFound('movie', id)
   const theaterOr404 = async (id: string) => (await theaterById(db, id)) ?? notFound('theater', id)
@@ -42,8 +42,10 @@ export const catalogWeb = ({ db }: WebDeps) => async (app: FastifyInstance) => {
     const movie = await movieOr404(movieId)
     const showtimes = (await upcomingShowtimes(db, now(), { movieId })).sort(byTheaterThenTime)
     const selected = showtimes.find((s) => s.id === showtime) ?? showtimes[0]
+    // Ordering's view of each: nearly full or sold out is said beside its time (a moment old; the order decides).
+    const seatsLeft = await (availability?.seatsLeft(showtimes.map((s) => s.id)) ?? new Map<string, number>())
     // One order id per filled form: a double click, a resubmit or a retry of this form is the same order.
-    return page(reply, 'movie', { title: movie.title, nav: 'movies', movie, showtimes, selected, maxTicketsPerOrder, orderId: randomUUID() })
+    return page(reply, 'movie', { title: movie.title, nav: 'movies', movie, showtimes, selected, maxTicketsPerOrder, orderId: randomUUID(), seatsLeft })
   })
 
   /** A showtime's own address (an apology e-mail offers one): its movie's page, with it chosen in the order form. */

@@ -80,6 +80,26 @@ describe('the catalog pages and JSON API', () => {
     assert.match(page, /<script src="\/assets\/order-form\.js\?v=[0-9a-f]+" defer><\/script>/)
   })
 
+  test('a movie page says which showings are sold out or nearly full, from ordering\'s view', async () => {
+    const seatsLeft = new Map([['dune-breda-1', 0], ['dune-breda-2', 3], ['dune-eindhoven-1', 1], ['dune-eindhoven-2', 200]])
+    const availability = { soldOut: async () => new Set(['dune-breda-1']), seatsLeft: async (ids: readonly string[]) => new Map([...seatsLeft].filter(([id]) => ids.includes(id))) }
+    const viewed = await buildApp({ bus, db: world.db, session: bus.session('web'), contexts: [catalog], logger: testLogger, maxBodyBytes: 4096, describe: () => ({}), availability })
+    try {
+      const page = (await viewed.inject({ url: '/movies/dune' })).body
+      assert.match(page, /<option value="dune-breda-1"[^>]* data-seats-left="0"[^>]*>[^<]+€12\.50 · sold out<\/option>/)
+      assert.match(page, /<option value="dune-breda-2"[^>]*>[^<]+ · 3 seats left<\/option>/)
+      assert.match(page, /<option value="dune-eindhoven-1"[^>]*>[^<]+ · 1 seat left<\/option>/)
+      const roomy = /<option value="dune-eindhoven-2"[^>]* data-seats-left="200"[^>]*>([^<]+)<\/option>/.exec(page)?.[1] ?? ''
+      assert.ok(roomy && !/left|sold out/.test(roomy), `plenty of room says nothing: ${roomy}`)
+      // The chosen one (the first) is sold out, and the form says so before anyone orders.
+      assert.match(page, /<p id="order-availability" class="note note--sold-out" aria-live="polite">Sold out: every seat of this showing is taken/)
+      const another = (await viewed.inject({ url: '/movies/dune?showtime=dune-eindhoven-2' })).body
+      assert.match(another, /<p id="order-availability"[^>]* hidden>/)
+    } finally {
+      await viewed.close()
+    }
+  })
+
   test('a chosen showtime is preselected; a drawing says it is a free entry and when it is drawn', async () => {
     const page = await html('/movies/got-finale?showtime=got-finale-eindhoven-2')
     assert.match(page, /<option value="got-finale-eindhoven-2"[^>]* data-drawing-at="[^"]+Z" data-drawing-label="[^"]+" selected>/)

@@ -6,7 +6,7 @@ import { createEdgeEstimate } from './edge-estimate.ts'
 import { orderingEndpoint } from './endpoint.ts'
 import { pushOrderOutcome } from './handlers/order-outcome.web-handler.ts'
 import { orderingMessages } from './messages.ts'
-import { soldOutShowtimes } from './orders.ts'
+import { seatsLeftIn, soldOutShowtimes } from './orders.ts'
 import { EntryNotDrawn } from '../drawing/messages.ts'
 
 export const ordering: ContextModule = {
@@ -16,7 +16,7 @@ export const ordering: ContextModule = {
   migrations: { owner: 'ordering', dir: fileURLToPath(new URL('./migrations', import.meta.url)) },
   endpoint: orderingEndpoint,
   // What the web's view of the showtimes shows sold out: the waiting room stops queuing for those.
-  availability: ({ db }) => ({ soldOut: (showtimeIds) => soldOutShowtimes(db, showtimeIds) }),
+  availability: ({ db }) => ({ soldOut: (showtimeIds) => soldOutShowtimes(db, showtimeIds), seatsLeft: (showtimeIds) => seatsLeftIn(db, showtimeIds) }),
   // One edge estimate per web node: its routes and sockets promise seats on it, the replies that come back to it settle.
   perWebNode: () => {
     const estimate = createEdgeEstimate()

@@ -127,6 +127,12 @@ export const soldOutShowtimes = async (sql: Sql, showtimeIds: readonly string[])
     `select showtime_id as "showtimeId" from ordering.showtimes where showtime_id = any($1::text[]) and ticket_type <> 'drawing' and seats_left <= 0`,
     [showtimeIds])).rows.map((row) => row.showtimeId))
 
+/** Seats left in these showtimes as their writers last decided (drawings left out: their entries take none). */
+export const seatsLeftIn = async (sql: Sql, showtimeIds: readonly string[]): Promise<ReadonlyMap<string, number>> =>
+  new Map((await sql.query<{ showtimeId: string; seatsLeft: number }>(
+    `select showtime_id as "showtimeId", seats_left as "seatsLeft" from ordering.showtimes where showtime_id = any($1::text[]) and ticket_type <> 'drawing'`,
+    [showtimeIds])).rows.map((row) => [row.showtimeId, Math.max(0, row.seatsLeft)]))
+
 /** The orders of a batch that ordering has seen before, and whether (and how) each was decided. */
 export const ordersByIds = async (sql: Sql, orderIds: readonly string[]) =>
   new Map((await sql.query<{ orderId: string; decidedAt: string | null; outcome: Record<string, unknown> | null }>(

@@ -38,6 +38,16 @@
     note.className = `note note--${type}`
     note.textContent = notes[type](option)
     note.hidden = note.textContent === ''
+    // How full it is, from the page's moment (the order itself decides): sold out, or only a few seats left.
+    const availability = form.querySelector('#order-availability')
+    if (availability) {
+      const left = option.dataset.seatsLeft === undefined ? undefined : Number(option.dataset.seatsLeft)
+      availability.hidden = left === undefined || left > 20
+      availability.className = `note note--${left === 0 ? 'sold-out' : 'few'}`
+      availability.textContent = left === 0
+        ? 'Sold out: every seat of this showing is taken. Choose another time; should a seat come back, it can be ordered again.'
+        : `Only ${left} seat${left === 1 ? '' : 's'} left.`
+    }
     submit.textContent = type === 'drawing' ? 'Enter the drawing' : 'Order tickets'
     mark()
   }
