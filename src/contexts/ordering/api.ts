@@ -33,6 +33,17 @@ const visibleOrder = async (deps: WebDeps, orderId: string, browserSession: stri
   return { ...visible, email: yours ? visible.email : maskedEmail(visible.email), yours }
 }
 
+const fieldNames: Record<string, string> = { showtimeId: 'Showtime', tickets: 'Number of tickets', email: 'E-mail', orderId: 'Order', placeToken: 'Place in the queue' }
+
+/** A refused order as the form's page says it: each field's problem by the field's label; anything else as it reads. */
+const problemPage = (problem: HttpError) => {
+  const issues = problem.code === 'BAD_REQUEST' && Array.isArray(problem.details) ? (problem.details as { path?: string; message?: string }[]) : []
+  const problems = issues.map((issue) => ({ field: fieldNames[issue.path ?? ''] ?? 'The form', message: issue.message ?? 'not valid' }))
+  return problems.length
+    ? { lead: 'Something in the form needs another look:', problems }
+    : { lead: problem.code === 'TOO_MANY_REQUESTS' ? `${problem.message[0]!.toUpperCase()}${problem.message.slice(1)}.` : `We could not place it: ${problem.message}.`, problems: [] }
+}
+
 /** Ordering over HTTP: the fallback way to order, and the order status that survives a closed browser. */
 export const orderingWeb = (estimate: EdgeEstimate) => (web: WebDeps) => async (app: FastifyInstance) => {
   const deps = { ...web, estimate }
@@ -42,14 +53,24 @@ export const orderingWeb = (estimate: EdgeEstimate) => (web: WebDeps) => async (
     return reply.status(isSoldOutAtOnce(placed) ? 200 : 202).send(placed)
   })
 
-  // The order form without JavaScript: post, then land on the order's page (or in the waiting room, while it is on).
+  // The order form without JavaScript: post, then land on the order's page (or in the waiting room, while it is on);
+  // an order that cannot be placed is a page saying why, field by field, in the site's words, not the API's JSON.
   app.post('/orders', async (request, reply) => {
-    const placed = await placeOrder(deps, withPlaceCookie(request.body, request.headers.cookie), request.browserSession, clientAddress(request.raw, deps.config.POPCORN_TRUST_PROXY)).catch((error: unknown) => {
+    let placed
+    try {
+      placed = await placeOrder(deps, withPlaceCookie(request.body, request.headers.cookie), request.browserSession, clientAddress(request.raw, deps.config.POPCORN_TRUST_PROXY))
+    } catch (error) {
       const room = waitingRoomUrlOf(error)
-      if (room) return { statusUrl: room }
-      throw error
-    })
-    if (!('status' in placed) || !isSoldOutAtOnce(placed)) return reply.redirect(placed.statusUrl, 303)
+      if (room) return reply.redirect(room, 303)
+      if (!(error instanceof HttpError)) throw error
+      const { showtimeId } = (request.body ?? {}) as { showtimeId?: unknown }
+      return reply.status(error.status).view('contexts/ordering/views/order-problem.eta', {
+        title: 'Order not placed',
+        ...problemPage(error),
+        back: typeof showtimeId === 'string' && /^[a-z0-9-]{1,80}$/.test(showtimeId) ? `/showtimes/${showtimeId}` : '/movies',
+      })
+    }
+    if (!isSoldOutAtOnce(placed)) return reply.redirect(placed.statusUrl, 303)
     const showtime = await showtimeById(deps.db, placed.outcome.showtimeId)
     return reply.view('contexts/ordering/views/sold-out.eta', { title: 'Sold out', soldOut: placed, showtime })
   })

@@ -136,6 +136,29 @@ describe('ordering over the browser socket (embedded shape)', () => {
     await eventually(async () => assert.equal(((await (await fetch(`${url}/api/orders/${orderId}`, { headers: { cookie } })).json()) as { status: string }).status, 'accepted'))
   })
 
+  test('the form without a script, refused, answers with a page that says what to fix in the site\'s words, not the API\'s JSON', async () => {
+    const buyer = shopper()
+    const cookie = await buyer.sessionCookie(url)
+    const answer = await fetch(`${url}/orders`, {
+      method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ showtimeId, tickets: '99', email: '<script>alert(1)</script>' }).toString(),
+    })
+    assert.equal(answer.status, 400)
+    assert.match(String(answer.headers.get('content-type')), /^text\/html/)
+    const page = await answer.text()
+    assert.match(page, /Your order was not placed/)
+    assert.match(page, /<strong>Number of tickets:<\/strong> at most 10 tickets per order/)
+    assert.match(page, /<strong>E-mail:<\/strong> a valid e-mail address/)
+    assert.match(page, new RegExp(`href="/showtimes/${showtimeId}"`))
+    assert.doesNotMatch(page, /"error"|✖|<script>alert/)
+    const missing = await fetch(`${url}/orders`, {
+      method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ showtimeId: 'no-such-showing', tickets: '1', email: 'a@example.com' }).toString(),
+    })
+    assert.equal(missing.status, 404)
+    assert.match(await missing.text(), /We could not place it: no showtime &quot;no-such-showing&quot; is open for orders/)
+  })
+
   test('a socket that comes without a session is given one by the handshake, as a page would have', async () => {
     const { io } = await import('socket.io-client')
     const socket = io(url, { transports: ['websocket'], reconnection: false })
