@@ -88,7 +88,9 @@ export const orderingWeb = (estimate: EdgeEstimate) => (web: WebDeps) => async (
   app.get('/orders/:orderId', async (request, reply) => {
     const { orderId } = parse(idParams, request.params, 'path')
     const order = await visibleOrder(deps, orderId, request.browserSession)
-    return reply.view('contexts/ordering/views/order.eta', { title: `Order ${orderId.slice(0, 8)}`, order })
+    // Which showing, where and when: what a person looks up the order for.
+    const showtime = await showtimeById(deps.db, order.showtimeId)
+    return reply.view('contexts/ordering/views/order.eta', { title: `Order ${orderId.slice(0, 8)}`, order, showtime })
   })
 }
 
