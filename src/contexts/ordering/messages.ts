@@ -70,6 +70,8 @@ export const OrderRejected = defineEvent('ordering.OrderRejected', z.object({ or
 
 export const DrawingEntered = defineEvent('ordering.DrawingEntered', z.object({
   orderId, showtimeId, tickets: z.number().int().min(1), email: z.email(), drawingAt: z.iso.datetime(),
+  /** Which showing, for the person's e-mail (entries announced before these were carried have none). */
+  movieTitle: z.string().max(200).optional(), theaterName: z.string().max(200).optional(), startsAt: z.iso.datetime().optional(),
 }))
 
 /**

@@ -27,7 +27,10 @@ for (const shape of shapes) {
 
     test('an entry in a drawing gets one e-mail that says when it is drawn, with no tickets in it', async () => {
       const orderId = randomUUID()
-      await bus.session('test').publish(DrawingEntered, { orderId, showtimeId: 'got-finale-tuschinski', tickets: 2, email: 'bo@example.com', drawingAt: '2019-05-19T08:00:00.000Z' })
+      await bus.session('test').publish(DrawingEntered, {
+        orderId, showtimeId: 'got-finale-tuschinski', tickets: 2, email: 'bo@example.com', drawingAt: '2019-05-19T08:00:00.000Z',
+        movieTitle: 'Game of Thrones: The Iron Throne', theaterName: 'Tuschinski', startsAt: '2019-05-20T01:00:00.000Z',
+      })
 
       const [email] = await eventually(async () => {
         const { rows } = await world.db.query<{ kind: string; to_address: string; order_id: string; subject: string; html_body: string }>('select * from notifications.mailbox')
@@ -37,7 +40,7 @@ for (const shape of shapes) {
       assert.equal(email!.kind, 'drawing-entry')
       assert.equal(email!.to_address, 'bo@example.com')
       assert.equal(email!.order_id, orderId)
-      assert.equal(email!.subject, "You're in the drawing for showtime got-finale-tuschinski, drawn on Sunday, 19 May 2019")
+      assert.equal(email!.subject, "You're in the drawing for Game of Thrones: The Iron Throne, drawn on Sunday, 19 May 2019")
       assert.doesNotMatch(email!.html_body, /<img/)
     })
 

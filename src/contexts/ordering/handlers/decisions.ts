@@ -53,7 +53,7 @@ export const announce = (ctx: HandlerContext, event: SeatEvent, outcome: Outcome
     case 'ReservationRefused':
       return ctx.publish(OrderRejected, { orderId: event.data.orderId, showtimeId: showtime.showtimeId, reason: 'sold-out' })
     case 'DrawingEntryAccepted':
-      return ctx.publish(DrawingEntered, { orderId: event.data.orderId, showtimeId: showtime.showtimeId, tickets: event.data.seats, email, drawingAt: event.data.drawingAt })
+      return ctx.publish(DrawingEntered, { orderId: event.data.orderId, showtimeId: showtime.showtimeId, tickets: event.data.seats, email, drawingAt: event.data.drawingAt, ...where })
     case 'OversoldOrderCancelled':
       if (outcome.outcome !== 'cancelled') return
       return ctx.publish(OrderCancelled, {
