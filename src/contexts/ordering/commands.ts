@@ -7,6 +7,8 @@ export const OpenShowtime = defineCommand('ordering.OpenShowtime', 'ordering', z
   showtimeId: z.string().min(1).max(80),
   movieTitle: z.string().max(300),
   theaterName: z.string().max(300),
+  /** The screen (hall) in the theater; commands sent before it was carried have none. */
+  screen: z.string().max(80).optional(),
   startsAt: z.iso.datetime({ offset: true }),
   ticketType: z.enum(['regular', 'drawing', 'morning']),
   policy: z.enum(['strict', 'optimistic']),

@@ -61,6 +61,8 @@ export const OrderAccepted = defineEvent('ordering.OrderAccepted', z.object({
   email: z.email(),
   movieTitle: z.string(),
   theaterName: z.string(),
+  /** The screen, for the door (orders of showtimes opened before it was carried have none). */
+  screen: z.string().max(80).optional(),
   startsAt: z.iso.datetime(),
   /** The seats were won in the showtime's drawing, not bought. */
   wonInDrawing: z.boolean().optional(),

@@ -93,6 +93,7 @@ describe('ordering in a browser (embedded shape)', () => {
     await page.getByText('Your tickets for Dune').first().click()
     const email = page.frameLocator('iframe')
     await email.locator('img').first().waitFor({ timeout: 10_000 })
+    assert.match(await email.locator('body').innerText(), /Screen\s+Zaal \d+/, 'the screen, for the door')
     assert.equal(await email.locator('img[alt*="QR"], img').count() >= 3, true)
     // Drawn when shown: each picture loads from the mailbox into the sandboxed frame, 200 px square.
     const pictures = () => email.locator('img').evaluateAll((images) => images.map((i) => (i as HTMLImageElement).complete ? (i as HTMLImageElement).naturalWidth : -1))

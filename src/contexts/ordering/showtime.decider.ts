@@ -11,6 +11,8 @@ export interface ShowtimeInfo {
   readonly showtimeId: string
   readonly movieTitle: string
   readonly theaterName: string
+  /** The screen (hall); a showtime opened before it was carried has none. */
+  readonly screen?: string
   readonly startsAt: string
   readonly ticketType: TicketType
   readonly policy: OversellingPolicy

@@ -14,6 +14,7 @@ const order = {
   email: 'ann@example.com',
   movieTitle: 'Dune: Part Two',
   theaterName: 'Pathé Tuschinski',
+  screen: 'Zaal 1',
   startsAt: '2024-06-01T18:30:00.000Z',
 }
 
@@ -36,7 +37,7 @@ describe('the tickets e-mail', () => {
     assert.equal(email.to, 'ann@example.com')
     assert.equal(email.orderId, order.orderId)
     assert.equal(email.subject, 'Your tickets for Dune: Part Two')
-    for (const fact of ['Dune: Part Two', 'Pathé Tuschinski', 'Saturday, 1 June 2024 at 20:30', '3 tickets', '€37.50']) {
+    for (const fact of ['Dune: Part Two', 'Pathé Tuschinski', 'Zaal 1', 'Saturday, 1 June 2024 at 20:30', '3 tickets', '€37.50']) {
       assert.ok(email.text.includes(fact), `text has ${fact}`)
       assert.ok(email.html.includes(fact), `html has ${fact}`)
     }

@@ -42,7 +42,7 @@ export const outcomeOf = async (
 }
 
 export const announce = (ctx: HandlerContext, event: SeatEvent, outcome: Outcome, showtime: ShowtimeInfo, email: string) => {
-  const where = { movieTitle: showtime.movieTitle, theaterName: showtime.theaterName, startsAt: iso(showtime.startsAt) }
+  const where = { movieTitle: showtime.movieTitle, theaterName: showtime.theaterName, startsAt: iso(showtime.startsAt), ...(showtime.screen && { screen: showtime.screen }) }
   switch (event.type) {
     case 'SeatsReserved':
       return ctx.publish(OrderAccepted, {

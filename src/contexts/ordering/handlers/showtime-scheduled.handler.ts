@@ -8,6 +8,7 @@ export const showtimeScheduled = handle(ShowtimeScheduled, (showtime, ctx) =>
     showtimeId: showtime.showtimeId,
     movieTitle: showtime.movieTitle,
     theaterName: showtime.theaterName,
+    screen: showtime.screen,
     startsAt: showtime.startsAt,
     ticketType: showtime.ticketType,
     policy: showtime.policy,
