@@ -105,6 +105,18 @@ describe('ordering in a browser (embedded shape)', () => {
     await page.close()
   })
 
+  test('on a phone (390 px) the mailbox, an e-mail and the staff\'s pages fit the screen', { timeout: 60_000 }, async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, httpCredentials: { username: 'admin', password: testAdminPassword } })
+    const page = await phone.newPage()
+    const list = (await admin(url).call('GET', '/api/mailbox?to=grace%40example.com')).body as { items: { id: string }[] }
+    assert.ok(list.items.length > 0, 'an e-mail to look at')
+    for (const path of ['/mailbox', `/mailbox/${list.items[0]!.id}`, '/admin', '/admin/waiting-rooms', '/ops/compensations', '/movies/dune']) {
+      await page.goto(`${url}${path}`)
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 390, `${path} is wider than the phone`)
+    }
+    await phone.close()
+  })
+
   test('a person asks for more seats than a strict showing has left and is told "sold out" at once', { timeout: 120_000 }, async () => {
     const dune = await (await fetch(`${url}/api/movies/dune`)).json() as { showtimes: { id: string; ticketType: string }[] }
     const nearlyFull = dune.showtimes.filter((s) => s.ticketType === 'regular').at(-1)!.id
