@@ -194,16 +194,23 @@
     }
   }
 
-  // The order page: pushed when the socket is up; polled as the fallback when it is not.
-  if (orderPage && orderPage.dataset.decided === 'false') {
-    setPending([...pending(), orderPage.dataset.orderId])
-    const poll = async () => {
-      if (!socket?.connected) {
-        const order = await fetch(`/api/orders/${orderPage.dataset.orderId}`).then((r) => r.json()).catch(() => null)
-        if (order?.decidedAt && order.outcome) return onOutcome(order.outcome)
+  // The order page: its order is pending until its outcome comes.
+  if (orderPage && orderPage.dataset.decided === 'false') setPending([...pending(), orderPage.dataset.orderId])
+
+  // An answer that is late is asked for, whether or not the socket is up: a push can be lost (a web node that went
+  // away, a reply queue that was gone for a moment). Connected, the socket is asked to send again what was decided;
+  // not, each order is read over HTTP.
+  const askForLateAnswers = async () => {
+    const ids = pending()
+    if (ids.length && socket?.connected) {
+      socket.emit('orders:resume', { orderIds: ids.slice(-50) }, () => {})
+    } else if (ids.length) {
+      for (const id of ids.slice(-10)) {
+        const order = await fetch(`/api/orders/${encodeURIComponent(id)}`).then((r) => (r.ok ? r.json() : null)).catch(() => null)
+        if (order?.decidedAt && order.outcome) onOutcome(order.outcome)
       }
-      setTimeout(poll, 3_000)
     }
-    setTimeout(poll, 3_000)
+    setTimeout(askForLateAnswers, 4_000)
   }
+  setTimeout(askForLateAnswers, 4_000)
 })()
