@@ -276,12 +276,51 @@ for (const shape of shapes) {
       assert.equal(await count(node, 'waiting_room.places'), 5)
     })
 
+    test('a forwarded address nobody configured to trust is ignored: the flood is still one address', async () => {
+      const answers = []
+      for (let i = 0; i < 8; i++) answers.push((await visitor(node.url).call('POST', '/api/waiting-room/flooded/places', undefined, { 'x-forwarded-for': `198.51.100.${i}` })).status)
+      assert.ok(answers.every((status) => status === 429), `all refused: ${answers.join(', ')}`)
+    })
+
     test('the admin pages ask for the admin password, from this machine too', async () => {
       const stranger = await admin(node.url, null).call('GET', '/api/admin/waiting-rooms')
       assert.equal(stranger.status, 401)
       assert.match(String(stranger.headers.get('www-authenticate')), /^Basic/)
       assert.equal((await admin(node.url, 'popcorn-admin-pw').call('GET', '/api/admin/waiting-rooms')).status, 200)
       assert.equal((await admin(node.url, 'wrong-password').set('flooded', { mode: 'on' })).status, 401)
+    })
+  })
+
+  describe(`the waiting room's limits behind a trusted proxy on ${shape.name}`, () => {
+    let node: PopcornNode
+    before(async () => {
+      node = await startPopcornNode(shape, [ordering, waitingRoom], { ...env, POPCORN_WAITING_ROOM_JOINS_PER_ADDRESS_PER_MINUTE: '3', POPCORN_TRUST_PROXY: 'loopback' })
+      await node.schedule(showtime('proxied'))
+      await eventually(async () => assert.equal(await count(node, 'waiting_room.showtimes'), 1), { timeoutMs: 60_000 })
+    })
+    after(async () => node?.stop())
+
+    test('each client the proxy names has a limit of its own, over HTTP and over the socket', async () => {
+      const join = async (client: string) => (await visitor(node.url).call('POST', '/api/waiting-room/proxied/places', undefined, { 'x-forwarded-for': client })).status
+      const crowd = await Promise.all(Array.from({ length: 6 }, (_, i) => join(`203.0.113.${i + 1}`)))
+      assert.deepEqual(crowd, Array(6).fill(200), 'six people behind the proxy, one join each')
+      const one = []
+      for (let i = 0; i < 5; i++) one.push(await join('198.51.100.77'))
+      assert.deepEqual(one, [200, 200, 200, 429, 429], 'one of them flooding is slowed down alone')
+
+      const { io } = await import('socket.io-client')
+      const socketJoin = async (client: string) => {
+        const socket = io(node.url, { transports: ['websocket'], reconnection: false, extraHeaders: { 'x-forwarded-for': client } })
+        try {
+          await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('connect_error', reject) })
+          const answer = (await socket.emitWithAck('waiting-room:join', { showtimeId: 'proxied' })) as { ok: boolean; error?: { code: string } }
+          return answer.ok ? 'ok' : answer.error?.code
+        } finally {
+          socket.close()
+        }
+      }
+      assert.equal(await socketJoin('198.51.100.77'), 'TOO_MANY_REQUESTS', 'the same client over the socket')
+      assert.equal(await socketJoin('203.0.113.99'), 'ok', 'another client over the socket')
     })
   })
 }
