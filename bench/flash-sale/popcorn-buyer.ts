@@ -1,3 +1,4 @@
+import { eachLimit } from './popcorn.ts'
 import { io, type Socket } from 'socket.io-client'
 import type { Act } from './crowd.ts'
 
@@ -44,6 +45,16 @@ export const browserSession = async (url: string): Promise<string> => {
   return issued.split(';')[0]!
 }
 
+/**
+ * The sessions of a crowd's browsers, from the pages they had open before the sale (fetched before the burst, and
+ * not timed): a flash sale's buyers have loaded the showing's page already; the storm is their sockets and orders.
+ */
+export const browserSessionsFor = async (url: string, count: number): Promise<string[]> => {
+  const sessions = new Array<string>(count)
+  await eachLimit(Array.from({ length: count }, (_, i) => i), 20, async (i) => { sessions[i] = await browserSession(url) })
+  return sessions
+}
+
 /** A browser's realtime connection: its browser session, the websocket first, long-polling only when it cannot be opened. */
 export const browserSocket = (url: string, sessionCookie: string) => io(url, {
   transports: ['websocket', 'polling'],
@@ -58,15 +69,15 @@ export const browserSocket = (url: string, sessionCookie: string) => io(url, {
  * A browser on the ordering page of a hot showing, as a real realtime client: the page's answer gives it its
  * browser session, then its socket, the waiting room when the server has one, then the order, then the outcome pushed to it.
  */
-export const popcornBuyers = (url: string, options: { room: boolean; answerTimeoutMs: number }) => {
+export const popcornBuyers = (url: string, options: { room: boolean; answerTimeoutMs: number; sessions?: readonly string[] }) => {
   const sockets: Socket[] = []
   const sightings: RoomSighting[] = []
   const saw = (place: Place | undefined, at: number) =>
     place && typeof place.ratePerSecond === 'number' && sightings.push({ at, active: place.active === true, ratePerSecond: place.ratePerSecond })
 
   const act: Act = async (buyer, trace, now, stop) => {
-    let session: string | undefined
-    if (!(await until(browserSession(url).then((issued) => { session = issued }), stop)) || !session) return void (trace.error = 'CONNECT_FAILED')
+    let session = options.sessions?.[buyer.index]
+    if (!session && (!(await until(browserSession(url).then((issued) => { session = issued }), stop)) || !session)) return void (trace.error = 'CONNECT_FAILED')
     const socket = browserSocket(url, session)
     sockets.push(socket)
     const ask = async (event: string, payload: unknown) =>

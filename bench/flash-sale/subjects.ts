@@ -4,7 +4,7 @@ import { measureCrowd } from './metrics.ts'
 import { inspectNaiveDatabase, startNaive, type Showing } from './naive.ts'
 import { naiveBuyers } from './naive-buyer.ts'
 import { askServer, classify, getJson, inspectPopcornDatabase, startPopcorn, type Seats } from './popcorn.ts'
-import { hasWaitingRoom, popcornBuyers } from './popcorn-buyer.ts'
+import { browserSessionsFor, hasWaitingRoom, popcornBuyers } from './popcorn-buyer.ts'
 import { leftInQueues } from './rabbit.ts'
 import type { Settings } from './settings.ts'
 import type { SubjectAbout, SubjectResult } from './subject.ts'
@@ -43,7 +43,8 @@ export const runPopcornSubject = async (world: World, settings: Settings, crowd:
 
       const buyers = freshIds(crowd)
       const seatsBefore = (await getJson<Seats>(`${popcorn.url}/api/showtimes/${hot}/seats`)).body
-      const crowdOf = popcornBuyers(popcorn.url, { room, answerTimeoutMs: settings.answerTimeoutMs })
+      const sessions = await browserSessionsFor(popcorn.url, buyers.length)
+      const crowdOf = popcornBuyers(popcorn.url, { room, answerTimeoutMs: settings.answerTimeoutMs, sessions })
       const cpu = startCpuMeter(popcorn.pids)
       const run = await runCrowd(about.label, buyers, crowdOf.act, limitsOf(settings))
       const usage = cpu.stop()
