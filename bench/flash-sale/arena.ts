@@ -11,8 +11,13 @@ import { benchShowing } from '../writer/orders.ts'
 import { writerCatalog, writerMigrations } from '../writer/writer.ts'
 import type { World } from './worlds.ts'
 
-/** The ramp's showing: an arena, far more seats than every ticket the ramp offers, so that each order takes seats. */
-export const arenaShowing = (capacity: number) => ({ ...benchShowing(capacity), showtimeId: 'bench-arena-1', movieTitle: 'Bench: the ramp', theaterName: 'Loopback Arena' })
+/**
+ * The ramp's showing: an arena, far more seats than every ticket the ramp offers, so that each order takes seats.
+ * Its few sockets each stand for many browsers (and the naive site has no cap), so its per-buyer cap is its capacity.
+ */
+export const arenaShowing = (capacity: number) => ({
+  ...benchShowing(capacity), showtimeId: 'bench-arena-1', movieTitle: 'Bench: the ramp', theaterName: 'Loopback Arena', ticketsPerBuyer: Math.min(capacity, 1_000_000),
+})
 
 /**
  * Asks Popcorn's ordering to open the arena showing, as the catalog does for its own: OpenShowtime on the bus.

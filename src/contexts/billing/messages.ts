@@ -14,7 +14,7 @@ export const PaymentRefunded = defineEvent('billing.PaymentRefunded', z.object({
   orderId: z.uuid(),
   showtimeId: z.string().min(1).max(80),
   amountCents: z.number().int().min(1),
-  reason: z.literal('oversold'),
+  reason: z.enum(['oversold', 'buyer-limit']),
 }))
 
 export const billingMessages = [PaymentCaptured, PaymentRefunded]

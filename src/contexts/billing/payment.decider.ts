@@ -5,7 +5,7 @@
  * once. So every cancelled order ends refunded, never twice, and nothing is ever captured after its refund.
  */
 
-export type RefundReason = 'oversold'
+export type RefundReason = 'oversold' | 'buyer-limit'
 
 export type PaymentState =
   | { readonly status: 'none' }

@@ -83,7 +83,7 @@ for (const shape of shapes) {
         showtimeId: row.id, movieId: 'got-finale', theaterId: 'rotterdam-kuip',
         movieTitle: 'Game of Thrones: The Iron Throne', theaterName: 'Rotterdam – De Kuip', screen: 'Zaal 1',
         startsAt: row.starts_at.toISOString(), capacity: row.capacity, priceCents: 0,
-        ticketType: 'drawing', policy: 'strict', drawingAt: row.drawing_at!.toISOString(),
+        ticketType: 'drawing', policy: 'strict', drawingAt: row.drawing_at!.toISOString(), ticketsPerBuyer: 10,
       })
     })
 

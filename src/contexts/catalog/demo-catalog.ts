@@ -78,7 +78,7 @@ export const demoCatalog = (today: Date): { movies: readonly Movie[]; theaters: 
     const key = `${movieId}-${theaterId}`
     const n = (counters.get(key) ?? 0) + 1
     counters.set(key, n)
-    showtimes.push({ id: `${key}-${n}`, movieId, theaterId, screen: `Zaal ${screen + 1}`, startsAt, capacity: screens[theaterId]![screen]!, ...rest })
+    showtimes.push({ id: `${key}-${n}`, movieId, theaterId, screen: `Zaal ${screen + 1}`, startsAt, capacity: screens[theaterId]![screen]!, ticketsPerBuyer, ...rest })
   }
 
   for (const [index, { id: theaterId }] of theaters.entries()) {
@@ -98,6 +98,9 @@ export const demoCatalog = (today: Date): { movies: readonly Movie[]; theaters: 
   }
   return { movies, theaters, showtimes }
 }
+
+/** One full order per person and showing: nobody, and no script, takes a showing alone. */
+const ticketsPerBuyer = 10
 
 /** Top Gun shows the optimistic policy (accept, reconcile, compensate); Dune never oversells. */
 const policyOf = (movieId: string) => (movieId === 'top-gun-maverick' ? 'optimistic' : 'strict')

@@ -26,6 +26,8 @@ export const ShowtimeScheduled = defineEvent('catalog.ShowtimeScheduled', z.obje
   policy: z.enum(oversellingPolicies),
   /** When the lottery runs; set exactly for `drawing` tickets. */
   drawingAt: z.iso.datetime().nullable(),
+  /** How many tickets one buyer may hold for it; showtimes scheduled before it was carried have ordering's default. */
+  ticketsPerBuyer: z.number().int().min(1).max(1_000_000).optional(),
 }).refine((s) => (s.ticketType === 'drawing') === (s.drawingAt !== null), {
   message: 'a drawing showtime has a drawingAt, and only a drawing showtime has one',
   path: ['drawingAt'],

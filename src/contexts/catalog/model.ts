@@ -30,6 +30,8 @@ export interface Showtime {
   readonly ticketType: TicketType
   readonly policy: OversellingPolicy
   readonly drawingAt: Date | null
+  /** How many tickets one buyer (one e-mail address, one browser) may hold for this showing. */
+  readonly ticketsPerBuyer: number
 }
 
 /** A showtime as the pages show it: with the names of what it joins. */

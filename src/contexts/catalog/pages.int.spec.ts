@@ -68,12 +68,13 @@ describe('the catalog pages and JSON API', () => {
     assert.match(page, /<form id="order-form" class="form" data-movie="dune"/)
     assert.match(page, /<label for="order-theater">Theater<\/label>/)
     assert.match(page, /<label for="order-showtime">Showtime<\/label>\s*<select id="order-showtime" name="showtimeId" required>/)
-    assert.match(page, /<label for="order-tickets">Number of tickets<\/label>\s*<select id="order-tickets" name="tickets">/)
+    assert.match(page, /<label for="order-tickets">Number of tickets<\/label>\s*<select id="order-tickets" name="tickets" aria-describedby="order-tickets-hint">/)
     assert.match(page, /<label for="order-email">E-mail<\/label>\s*<input id="order-email" name="email" type="email"/)
     assert.ok(page.includes(`<option value="${maxTicketsPerOrder}">${maxTicketsPerOrder}</option>`))
     assert.ok(!page.includes(`<option value="${maxTicketsPerOrder + 1}">`))
     assert.match(page, /<optgroup label="Breda" data-theater="breda">/)
-    assert.match(page, /<option value="dune-breda-1" data-price-cents="1250" data-ticket-type="regular" selected>[^<]+ · Zaal \d · €12\.50<\/option>/)
+    assert.match(page, /<option value="dune-breda-1" data-price-cents="1250" data-ticket-type="regular" data-tickets-per-buyer="10" selected>[^<]+ · Zaal \d · €12\.50<\/option>/)
+    assert.match(page, /<p id="order-tickets-hint" class="hint">At most 10 per person for this showing, over all your orders\.<\/p>/)
     assert.match(page, /data-price-cents="850" data-ticket-type="morning"[^>]*>[^<]+€8\.50 morning<\/option>/)
     assert.match(page, /<output id="order-total" for="order-showtime order-tickets">€12\.50<\/output>/)
     assert.match(page, /<\/form>\s*<output id="order-status" class="order__status" aria-live="polite"><\/output>/)
@@ -166,7 +167,7 @@ describe('the catalog pages and JSON API', () => {
     const showtime = (await get('/api/showtimes/got-finale-breda-1')).json()
     assert.deepEqual(
       { ...showtime, startsAt: typeof showtime.startsAt, drawingAt: typeof showtime.drawingAt },
-      { id: 'got-finale-breda-1', movieId: 'got-finale', theaterId: 'breda', screen: 'Zaal 1', startsAt: 'string', capacity: 360, priceCents: 0, ticketType: 'drawing', policy: 'strict', drawingAt: 'string', movieTitle: 'Game of Thrones: The Iron Throne', theaterName: 'Breda' },
+      { id: 'got-finale-breda-1', movieId: 'got-finale', theaterId: 'breda', screen: 'Zaal 1', startsAt: 'string', capacity: 360, priceCents: 0, ticketType: 'drawing', policy: 'strict', drawingAt: 'string', ticketsPerBuyer: 10, movieTitle: 'Game of Thrones: The Iron Throne', theaterName: 'Breda' },
     )
   })
 

@@ -7,7 +7,7 @@ const movieColumns = `m.id, m.title, m.year, m.runtime_minutes as "runtimeMinute
 const theaterColumns = `t.id, t.name, t.city, t.address`
 const listingColumns = `s.id, s.movie_id as "movieId", s.theater_id as "theaterId", s.screen, s.starts_at as "startsAt",
   s.capacity, s.price_cents as "priceCents", s.ticket_type as "ticketType", s.policy, s.drawing_at as "drawingAt",
-  m.title as "movieTitle", t.name as "theaterName"`
+  s.tickets_per_buyer as "ticketsPerBuyer", m.title as "movieTitle", t.name as "theaterName"`
 const listings = `catalog.showtimes s join catalog.movies m on m.id = s.movie_id join catalog.theaters t on t.id = s.theater_id`
 
 export const listMovies = async (sql: Sql): Promise<Movie[]> =>

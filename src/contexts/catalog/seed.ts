@@ -39,6 +39,7 @@ export const scheduled = (s: Showtime, movie: Movie, theater: Theater) => ({
   ticketType: s.ticketType,
   policy: s.policy,
   drawingAt: s.drawingAt?.toISOString() ?? null,
+  ticketsPerBuyer: s.ticketsPerBuyer,
 })
 
 /** One statement per table, whatever the number of rows. */
@@ -55,10 +56,10 @@ const insertCatalog = async (tx: Sql, demo: { movies: readonly Movie[]; theaters
     [JSON.stringify(demo.theaters)],
   )
   await tx.query(
-    `insert into catalog.showtimes (id, movie_id, theater_id, screen, starts_at, capacity, price_cents, ticket_type, policy, drawing_at)
-     select id, "movieId", "theaterId", screen, "startsAt", capacity, "priceCents", "ticketType", policy, "drawingAt"
+    `insert into catalog.showtimes (id, movie_id, theater_id, screen, starts_at, capacity, price_cents, ticket_type, policy, drawing_at, tickets_per_buyer)
+     select id, "movieId", "theaterId", screen, "startsAt", capacity, "priceCents", "ticketType", policy, "drawingAt", "ticketsPerBuyer"
      from jsonb_to_recordset($1::jsonb) as r(id text, "movieId" text, "theaterId" text, screen text, "startsAt" timestamptz,
-       capacity int, "priceCents" int, "ticketType" text, policy text, "drawingAt" timestamptz)`,
+       capacity int, "priceCents" int, "ticketType" text, policy text, "drawingAt" timestamptz, "ticketsPerBuyer" int)`,
     [JSON.stringify(demo.showtimes)],
   )
 }

@@ -15,4 +15,6 @@ export const OpenShowtime = defineCommand('ordering.OpenShowtime', 'ordering', z
   priceCents: z.number().int().min(0),
   drawingAt: z.iso.datetime({ offset: true }).nullable(),
   capacity: z.number().int().min(1),
+  /** The per-buyer cap; commands sent before it was carried have the default. */
+  ticketsPerBuyer: z.number().int().min(1).max(1_000_000).optional(),
 }), { partitions: seatWriters })

@@ -33,6 +33,9 @@ export const ClaimDrawnSeats = defineCommand('ordering.ClaimDrawnSeats', 'orderi
   tickets: z.number().int().min(1).max(maxTicketsPerOrder),
 }), { partitions: seatWriters })
 
+/** Why an order told "accepted" at the edge was cancelled: the seats were gone, or its buyer was past the showing's cap. */
+export const cancellationReasons = ['oversold', 'buyer-limit'] as const
+
 /** Another showing of the same movie offered to a customer whose order had to be cancelled. */
 export const alternativeShowing = z.object({
   showtimeId,
@@ -48,7 +51,13 @@ export const OrderOutcome = defineReply('ordering.OrderOutcome', z.discriminated
   z.object({ outcome: z.literal('sold-out'), orderId, showtimeId, seatsLeft: z.number().int() }),
   z.object({ outcome: z.literal('entered-drawing'), orderId, showtimeId, tickets: z.number().int(), drawingAt: z.iso.datetime() }),
   /** Accepted at the edge of an optimistic showtime, then found oversold: cancelled, refunded, apologised for. */
-  z.object({ outcome: z.literal('cancelled'), orderId, showtimeId, reason: z.literal('oversold'), refundCents: z.number().int(), alternative: alternativeShowing.nullable() }),
+  z.object({
+    outcome: z.literal('cancelled'), orderId, showtimeId, reason: z.enum(cancellationReasons), refundCents: z.number().int(), alternative: alternativeShowing.nullable(),
+    /** Past the cap: what the buyer held already, and the cap. */
+    held: z.number().int().optional(), limit: z.number().int().optional(),
+  }),
+  /** Refused: the order would take its buyer (by e-mail address or browser session) past the showing's cap. */
+  z.object({ outcome: z.literal('limit-reached'), orderId, showtimeId, held: z.number().int(), limit: z.number().int() }),
   /** Not drawn; or a second entry of the same person (already entered: the first stands); or one after the draw. Older outcomes carry no reason. */
   z.object({ outcome: z.literal('not-drawn'), orderId, showtimeId, reason: z.enum(['not-drawn', 'after-the-draw', 'already-entered']).optional() }),
 ]))
@@ -68,7 +77,7 @@ export const OrderAccepted = defineEvent('ordering.OrderAccepted', z.object({
   wonInDrawing: z.boolean().optional(),
 }))
 
-export const OrderRejected = defineEvent('ordering.OrderRejected', z.object({ orderId, showtimeId, reason: z.enum(['sold-out']) }))
+export const OrderRejected = defineEvent('ordering.OrderRejected', z.object({ orderId, showtimeId, reason: z.enum(['sold-out', 'buyer-limit']) }))
 
 export const DrawingEntered = defineEvent('ordering.DrawingEntered', z.object({
   orderId, showtimeId, tickets: z.number().int().min(1), email: z.email(), drawingAt: z.iso.datetime(),
@@ -88,7 +97,10 @@ export const OrderAcceptedAtEdge = defineEvent('ordering.OrderAcceptedAtEdge', z
 export const OrderCancelled = defineEvent('ordering.OrderCancelled', z.object({
   orderId,
   showtimeId,
-  reason: z.literal('oversold'),
+  reason: z.enum(cancellationReasons),
+  /** For `buyer-limit`: what the buyer held already, and the showing's cap. */
+  held: z.number().int().min(0).optional(),
+  limit: z.number().int().min(1).optional(),
   tickets: z.number().int().min(1),
   refundCents: z.number().int().min(0),
   email: z.email(),

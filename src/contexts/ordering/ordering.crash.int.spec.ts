@@ -27,7 +27,7 @@ const total = 1_000
  */
 const placeOrders = async (url: string, shoppers: Shopper[]) => {
   const placed = await Promise.all(shoppers.flatMap((s) =>
-    Array.from({ length: total / shoppers.length }, () => s.order(url, { showtimeId, tickets: 1, email: 'fan@example.com' }))))
+    Array.from({ length: total / shoppers.length }, (_, i) => s.order(url, { showtimeId, tickets: 1, email: `fan-${i}-${randomUUID()}@example.com` }))))
   assert.ok(placed.every((p) => p.status === 202 || (p.status === 200 && p.answer === 'sold-out')), 'every order acknowledged, or sold out at once')
   return placed.filter((p) => p.status === 202).map((p) => p.orderId!)
 }
@@ -136,7 +136,7 @@ for (const shape of shapes.filter((s) => s.name.startsWith('postgres'))) {
           for (let start = 0; start < batched; start += 250) {
             await session.transaction(async (tx, out) => {
               for (const orderId of orderIds.slice(start, start + 250)) {
-                const order = { orderId, showtimeId: showing.showtimeId, tickets: 1, email: 'fan@example.com' }
+                const order = { orderId, showtimeId: showing.showtimeId, tickets: 1, email: `fan-${orderId}@example.com` }
                 await receiveOrder(tx, { ...order, clientSession: null })
                 out.send(SubmitOrder, order, { messageId: orderId })
               }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -152,7 +153,7 @@ describe('ordering in a browser (embedded shape)', () => {
     const orders: number[] = []
     for (; left > 12; left -= 10) orders.push(10)
     if (left > 3) orders.push(left - 3)
-    const placed = await Promise.all(orders.map((tickets) => shopper().order(url, { showtimeId: nearlyFull, tickets, email: 'early@example.com' })))
+    const placed = await Promise.all(orders.map((tickets) => shopper().order(url, { showtimeId: nearlyFull, tickets, email: `early-${randomUUID()}@example.com` })))
     assert.ok(placed.every((p) => p.status === 202))
     await eventually(async () => assert.equal((await seats()).seatsLeft, 3), { timeoutMs: 60_000, what: 'the early orders decided' })
 

@@ -4,7 +4,7 @@ import { together } from '../../messaging/together.ts'
 import type { LoadedShowtime } from './seat-stream.ts'
 import type { OversellingPolicy } from './showtime.decider.ts'
 
-export type OrderStatus = 'received' | 'accepted' | 'sold-out' | 'entered-drawing' | 'cancelled' | 'not-drawn'
+export type OrderStatus = 'received' | 'accepted' | 'sold-out' | 'entered-drawing' | 'cancelled' | 'not-drawn' | 'limit-reached'
 
 export interface Order {
   readonly orderId: string

@@ -235,7 +235,7 @@ for (const shape of shapes) {
       // Ops sees how many and how much.
       const expected = {
         showtimeId: hot.showtimeId, movieTitle: 'Top Gun: Maverick', theaterName: 'Breda', startsAt: hot.startsAt,
-        oversoldOrders: cancelled.length, oversoldTickets: 2 * cancelled.length, refunds: cancelled.length, refundedCents: cancelled.length * 2 * priceCents,
+        oversoldOrders: cancelled.length, oversoldTickets: 2 * cancelled.length, overLimitOrders: 0, refunds: cancelled.length, refundedCents: cancelled.length * 2 * priceCents,
         refundsPending: 0, pendingCents: 0, apologiesSent: cancelled.length,
       }
       await eventually(async () => {

@@ -63,7 +63,7 @@ for (const shape of shapes) {
     test('orders arriving together share one transaction; each is stored, sent once and decided; bad ones are refused before joining', async () => {
       await schedule(showtime('together', { capacity: 100 }))
       const session = sessionOf(whenFull(25))
-      const good = Array.from({ length: 25 }, () => ({ orderId: randomUUID(), showtimeId: 'together', tickets: 2, email: 'fan@example.com' }))
+      const good = Array.from({ length: 25 }, (_, i) => ({ orderId: randomUUID(), showtimeId: 'together', tickets: 2, email: `fan-${i}@example.com` }))
       const bad = [{ ...good[0]!, orderId: randomUUID(), tickets: 0 }, { ...good[0]!, orderId: randomUUID(), email: 'no-address' }]
       const answers = await Promise.allSettled([...good, ...bad].map((order) => placeOrder({ db: world.db, session }, order, randomUUID())))
 

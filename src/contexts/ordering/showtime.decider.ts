@@ -18,7 +18,12 @@ export interface ShowtimeInfo {
   readonly policy: OversellingPolicy
   readonly priceCents: number
   readonly drawingAt: string | null
+  /** How many tickets one buyer may hold for this showing; a showtime opened before it was carried has the default. */
+  readonly ticketsPerBuyer?: number
 }
+
+/** The per-buyer cap of a showing that names none: one full order. */
+export const defaultTicketsPerBuyer = 10
 
 export type SeatCommand =
   | { readonly type: 'OpenShowtime'; readonly data: ShowtimeInfo & { readonly capacity: number } }
@@ -32,6 +37,8 @@ export type SeatCommand =
       readonly at: string
       /** The web node already told the customer "accepted" (optimistic policy): refusing now means compensating. */
       readonly acceptedAtEdge?: boolean
+      /** The tickets this order's buyer (by e-mail address or browser session) already holds for the showing. */
+      readonly heldByBuyer?: number
     }
   }
   /** A drawing's winning entry becomes seats: the drawing never awards more than capacity, and this never sells more. */
@@ -46,6 +53,18 @@ export type SeatEvent =
   | { readonly type: 'DrawingEntryRefused'; readonly data: { readonly orderId: string; readonly seats: number; readonly reason: 'closed' } }
   /** Accepted at the edge on an estimate that was wrong: the order is cancelled and the customer made whole. */
   | { readonly type: 'OversoldOrderCancelled'; readonly data: { readonly orderId: string; readonly seats: number; readonly seatsLeft: number; readonly refundCents: number } }
+  /** The order would take its buyer past the showing's cap: refused, whatever seats are left. */
+  | { readonly type: 'BuyerLimitReached'; readonly data: BuyerLimit }
+  /** Accepted at the edge, then found to take its buyer past the cap (the edge cannot see other nodes' orders). */
+  | { readonly type: 'OverLimitOrderCancelled'; readonly data: BuyerLimit & { readonly refundCents: number } }
+
+interface BuyerLimit {
+  readonly orderId: string
+  readonly seats: number
+  /** What the buyer held already, and the showing's cap. */
+  readonly held: number
+  readonly limit: number
+}
 
 export type ShowtimeState =
   | { readonly status: 'unknown' }
@@ -68,7 +87,9 @@ export const seatDelta = (event: SeatEvent): number => {
     case 'ReservationRefused':
     case 'DrawingEntryAccepted':
     case 'DrawingEntryRefused':
-    case 'OversoldOrderCancelled': return 0
+    case 'OversoldOrderCancelled':
+    case 'BuyerLimitReached':
+    case 'OverLimitOrderCancelled': return 0
     default: return unreachable(event)
   }
 }
@@ -96,7 +117,7 @@ const addCapacity = (command: Extract<SeatCommand, { type: 'AddCapacity' }>, sta
 
 const reserveSeats = (command: Extract<SeatCommand, { type: 'ReserveSeats' }>, state: ShowtimeState): SeatEvent[] => {
   const { showtime, seatsLeft } = open(state, command)
-  const { orderId, seats, at, acceptedAtEdge } = command.data
+  const { orderId, seats, at, acceptedAtEdge, heldByBuyer = 0 } = command.data
   positive(seats)
   if (showtime.ticketType === 'drawing') {
     // Entries take no seats now: the drawing hands out the seats when it draws.
@@ -105,6 +126,14 @@ const reserveSeats = (command: Extract<SeatCommand, { type: 'ReserveSeats' }>, s
     return [{ type: 'DrawingEntryAccepted', data: { orderId, seats, drawingAt } }]
   }
   const totalCents = seats * showtime.priceCents
+  // The cap comes first: no script, and no buyer with many sessions, takes a showing alone.
+  const limit = showtime.ticketsPerBuyer ?? defaultTicketsPerBuyer
+  if (heldByBuyer + seats > limit) {
+    const over = { orderId, seats, held: heldByBuyer, limit }
+    return acceptedAtEdge && showtime.policy === 'optimistic'
+      ? [{ type: 'OverLimitOrderCancelled', data: { ...over, refundCents: totalCents } }]
+      : [{ type: 'BuyerLimitReached', data: over }]
+  }
   if (seats <= seatsLeft) return [{ type: 'SeatsReserved', data: { orderId, seats, totalCents } }]
   // Only an optimistic showtime's web node accepts at the edge; a strict one's "accepted" would be a bug upstream.
   if (acceptedAtEdge && showtime.policy === 'optimistic') {
@@ -147,6 +176,8 @@ export const evolve = (state: ShowtimeState, event: SeatEvent): ShowtimeState =>
     case 'DrawingEntryAccepted':
     case 'DrawingEntryRefused':
     case 'OversoldOrderCancelled':
+    case 'BuyerLimitReached':
+    case 'OverLimitOrderCancelled':
       return state
     default:
       return unreachable(event)

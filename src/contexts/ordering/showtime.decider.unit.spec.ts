@@ -20,8 +20,8 @@ const dune: ShowtimeInfo = {
 const opened = (capacity: number, info: ShowtimeInfo = dune): SeatEvent => ({ type: 'ShowtimeOpened', data: { ...info, capacity } })
 const reserved = (orderId: string, seats: number, priceCents = 1250): SeatEvent => ({ type: 'SeatsReserved', data: { orderId, seats, totalCents: seats * priceCents } })
 const now = '2026-11-23T09:00:00.000Z'
-const reserve = (orderId: string, seats: number, options: { at?: string; acceptedAtEdge?: boolean } = {}): SeatCommand =>
-  ({ type: 'ReserveSeats', data: { orderId, seats, at: options.at ?? now, ...(options.acceptedAtEdge && { acceptedAtEdge: true }) } })
+const reserve = (orderId: string, seats: number, options: { at?: string; acceptedAtEdge?: boolean; heldByBuyer?: number } = {}): SeatCommand =>
+  ({ type: 'ReserveSeats', data: { orderId, seats, at: options.at ?? now, ...(options.acceptedAtEdge && { acceptedAtEdge: true }), ...(options.heldByBuyer !== undefined && { heldByBuyer: options.heldByBuyer }) } })
 const claim = (orderId: string, seats: number): SeatCommand => ({ type: 'ClaimDrawnSeats', data: { orderId, seats } })
 const topGun: ShowtimeInfo = { ...dune, showtimeId: 'top-gun-1', movieTitle: 'Top Gun: Maverick', policy: 'optimistic' }
 const got: ShowtimeInfo = { ...dune, showtimeId: 'got-1', ticketType: 'drawing', priceCents: 0, drawingAt: '2026-11-28T12:00:00.000Z' }
@@ -89,6 +89,36 @@ describe('a showtime\'s seats', () => {
   test('strict: an "accepted at the edge" claim changes nothing, the seats decide', () =>
     given([opened(10), reserved('o1', 8)]).when(reserve('o2', 3, { acceptedAtEdge: true })).then([
       { type: 'ReservationRefused', data: { orderId: 'o2', seats: 3, seatsLeft: 2 } },
+    ]))
+
+  test('a buyer may hold up to the showing\'s cap, over several orders', () =>
+    given([opened(100, { ...dune, ticketsPerBuyer: 6 })]).when(reserve('o2', 2, { heldByBuyer: 4 })).then([reserved('o2', 2)]))
+
+  test('an order that takes its buyer past the cap is refused, though seats are left', () =>
+    given([opened(100, { ...dune, ticketsPerBuyer: 6 })]).when(reserve('o2', 3, { heldByBuyer: 4 })).then([
+      { type: 'BuyerLimitReached', data: { orderId: 'o2', seats: 3, held: 4, limit: 6 } },
+    ]))
+
+  test('a showing that names no cap allows one full order per buyer', () => {
+    given([opened(100)]).when(reserve('o1', 10)).then([reserved('o1', 10)])
+    given([opened(100)]).when(reserve('o2', 1, { heldByBuyer: 10 })).then([
+      { type: 'BuyerLimitReached', data: { orderId: 'o2', seats: 1, held: 10, limit: 10 } },
+    ])
+  })
+
+  test('the cap is said before sold out: it is the buyer\'s own to change', () =>
+    given([opened(5), reserved('o1', 5)]).when(reserve('o2', 8, { heldByBuyer: 4 })).then([
+      { type: 'BuyerLimitReached', data: { orderId: 'o2', seats: 8, held: 4, limit: 10 } },
+    ]))
+
+  test('optimistic: an order accepted at the edge past its buyer\'s cap is cancelled, for a full refund', () =>
+    given([opened(100, topGun)]).when(reserve('o2', 4, { heldByBuyer: 8, acceptedAtEdge: true })).then([
+      { type: 'OverLimitOrderCancelled', data: { orderId: 'o2', seats: 4, held: 8, limit: 10, refundCents: 5000 } },
+    ]))
+
+  test('a drawing\'s entries are not capped here: the drawing takes one entry per person', () =>
+    given([opened(100, got)]).when(reserve('o1', 2, { heldByBuyer: 10 })).then([
+      { type: 'DrawingEntryAccepted', data: { orderId: 'o1', seats: 2, drawingAt: '2026-11-28T12:00:00.000Z' } },
     ]))
 
   test('a showtime that was never opened cannot take orders or capacity', () => {

@@ -14,7 +14,10 @@
       case 'accepted': return `Accepted: ${plural(o.tickets, 'ticket')}, total ${euro(o.totalCents)}. Your tickets are on their way to your e-mail.`
       case 'sold-out': return `Sorry — sold out${o.seatsLeft > 0 ? `: only ${plural(o.seatsLeft, 'seat')} left` : ''}. Nothing was charged.`
       case 'entered-drawing': return `You are entered in the drawing on ${new Date(o.drawingAt).toLocaleString('en-GB', { timeZone: 'Europe/Amsterdam', dateStyle: 'full', timeStyle: 'short' })}.`
-      case 'cancelled': return `We are sorry: more people were told yes than there were seats, and we could not seat you after all. Your order is cancelled${o.refundCents > 0 ? ` and ${euro(o.refundCents)} is refunded in full` : ''}.${o.alternative ? '' : ' We found no other showing with room just now; we have e-mailed you.'}`
+      case 'limit-reached': return `This order would take you past ${plural(o.limit, 'ticket')} per person for this showing: you have ${plural(o.held, 'ticket')} already. Nothing was charged.`
+      case 'cancelled': return o.reason === 'buyer-limit'
+        ? `We are sorry: this order would take you past ${plural(o.limit ?? 0, 'ticket')} per person for this showing, so it is cancelled${o.refundCents > 0 ? ` and ${euro(o.refundCents)} is refunded in full` : ''}. Your earlier tickets stand.`
+        : `We are sorry: more people were told yes than there were seats, and we could not seat you after all. Your order is cancelled${o.refundCents > 0 ? ` and ${euro(o.refundCents)} is refunded in full` : ''}.${o.alternative ? '' : ' We found no other showing with room just now; we have e-mailed you.'}`
       case 'not-drawn': return o.reason === 'already-entered'
         ? 'You are in this drawing already: this e-mail address entered it before. Your first entry stands; we will e-mail you when it is drawn.'
         : o.reason === 'after-the-draw'

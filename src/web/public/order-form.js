@@ -48,6 +48,8 @@
         ? 'Sold out: every seat of this showing is taken. Choose another time; should a seat come back, it can be ordered again.'
         : `Only ${left} seat${left === 1 ? '' : 's'} left.`
     }
+    const cap = form.querySelector('#order-tickets-hint')
+    if (cap && option.dataset.ticketsPerBuyer) cap.textContent = `At most ${option.dataset.ticketsPerBuyer} per person for this showing, over all your orders.`
     submit.textContent = type === 'drawing' ? 'Enter the drawing' : 'Order tickets'
     mark()
   }

@@ -58,4 +58,15 @@ describe('the apology e-mail', () => {
     assert.ok(email.html.includes('href="/showtimes/%22%3E%3Cimg%20src%3Dx%3E"'))
     assert.doesNotMatch(email.html, /<script|<img|<b>x/)
   })
+
+  test('past the showing\'s per-buyer cap: the cap, what they hold, the refund, and no other showing offered', () => {
+    const email = apologyEmail({ ...cancelled, reason: 'buyer-limit', held: 8, limit: 10, alternative: null })
+    assert.match(email.text, /Each person may hold 10 tickets for one showing/)
+    assert.match(email.text, /you hold 8 tickets for it already/)
+    assert.match(email.text, /your earlier tickets stand/)
+    assert.match(email.text, /Your refund: €29\.00/)
+    assert.doesNotMatch(email.text, /more of them were|another showing/)
+    assert.match(email.html, /you hold 8 tickets for it already/)
+    assert.doesNotMatch(email.html, /found none just now/)
+  })
 })

@@ -36,6 +36,15 @@ export const outcomeOf = async (
       const alternative = await offer(event.data.seats)
       return { status: 'cancelled', outcome: { outcome: 'cancelled', orderId: event.data.orderId, showtimeId, reason: 'oversold', refundCents: event.data.refundCents, alternative } }
     }
+    case 'BuyerLimitReached': {
+      const { orderId, held, limit } = event.data
+      return { status: 'limit-reached', outcome: { outcome: 'limit-reached', orderId, showtimeId, held, limit } }
+    }
+    case 'OverLimitOrderCancelled': {
+      // Another showing is no answer to a cap: the buyer holds tickets for this one already.
+      const { orderId, refundCents, held, limit } = event.data
+      return { status: 'cancelled', outcome: { outcome: 'cancelled', orderId, showtimeId, reason: 'buyer-limit', refundCents, alternative: null, held, limit } }
+    }
     default:
       throw new Error(`an order cannot end in ${event.type}`)
   }
@@ -52,13 +61,17 @@ export const announce = (ctx: HandlerContext, event: SeatEvent, outcome: Outcome
       })
     case 'ReservationRefused':
       return ctx.publish(OrderRejected, { orderId: event.data.orderId, showtimeId: showtime.showtimeId, reason: 'sold-out' })
+    case 'BuyerLimitReached':
+      return ctx.publish(OrderRejected, { orderId: event.data.orderId, showtimeId: showtime.showtimeId, reason: 'buyer-limit' })
     case 'DrawingEntryAccepted':
       return ctx.publish(DrawingEntered, { orderId: event.data.orderId, showtimeId: showtime.showtimeId, tickets: event.data.seats, email, drawingAt: event.data.drawingAt, ...where })
     case 'OversoldOrderCancelled':
+    case 'OverLimitOrderCancelled':
       if (outcome.outcome !== 'cancelled') return
       return ctx.publish(OrderCancelled, {
-        orderId: event.data.orderId, showtimeId: showtime.showtimeId, reason: 'oversold', tickets: event.data.seats,
+        orderId: event.data.orderId, showtimeId: showtime.showtimeId, reason: outcome.reason, tickets: event.data.seats,
         refundCents: event.data.refundCents, email, ...where, alternative: outcome.alternative,
+        ...(event.type === 'OverLimitOrderCancelled' && { held: event.data.held, limit: event.data.limit }),
       })
     case 'DrawingEntryRefused':
       return // told on screen at once; nothing was taken or promised

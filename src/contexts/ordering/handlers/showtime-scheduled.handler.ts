@@ -15,4 +15,5 @@ export const showtimeScheduled = handle(ShowtimeScheduled, (showtime, ctx) =>
     priceCents: showtime.priceCents,
     drawingAt: showtime.drawingAt,
     capacity: showtime.capacity,
+    ticketsPerBuyer: showtime.ticketsPerBuyer,
   }))
