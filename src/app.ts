@@ -61,7 +61,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBodyBytes, disableRequestLogging: true, return503OnClosing: true,
     frameworkErrors: answerFrameworkError, trustProxy: trustedProxies(config.POPCORN_TRUST_PROXY),
   })
-  registerErrorHandling(app)
+  registerErrorHandling(app, deps.db)
   registerAdminGuard(app, config.POPCORN_ADMIN_PASSWORD)
   registerBrowserSessions(app, deps.browserSessions ?? await browserSessionsOf(deps.db, config))
   await app.register(formBody)

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { effects, recordEffect, testMigrations } from '../../test/support/effects.ts'
 import { eventually } from '../../test/support/eventually.ts'
 import { capturingLogger } from '../../test/support/log-capture.ts'
+import { outageOf } from '../../test/support/outage.ts'
 import { shapes, type World } from '../../test/support/shapes.ts'
 import { createBus, type Bus } from './bus.ts'
 import { defineEndpoint } from './endpoint.ts'
@@ -171,6 +172,37 @@ for (const shape of shapes) {
       assert.equal(await bus.errors.retry(failed!.id), 'already-resolved')
       assert.equal(await bus.errors.discard(randomUUID()), 'not-found')
       assert.equal((await bus.errors.list({ limit: 10, offset: 0 })).total, 0)
+    })
+
+    test('the database out of reach while a message is handled: waited out, then handled once, no retry spent, nothing in the error queue', async () => {
+      const outage = outageOf(world.db)
+      const patient = createBus({ db: outage.db, transport: world.transport, catalog, logger: log.logger, instanceId: randomUUID().slice(0, 8), recoverability: policy })
+      let calls = 0
+      try {
+        await patient.start(defineEndpoint({
+          name: 'worker',
+          handlers: [handle(Work, async (m, ctx) => {
+            if (calls++ === 0) outage.down() // the server goes away in the middle of the handler's transaction
+            await recordEffect(ctx.tx, 'work', m.key)
+          })],
+        }))
+        await patient.session('web').send(Work, { key: 'w-outage', sendFirst: false })
+        await eventually(() => assert.equal(log.said('the database is out of reach; waiting for it, then trying the same messages again (not counted as their failure)').length, 1))
+        // Down for longer than the policy's retries (1 immediate, then 100 and 200 ms) would have lasted: the
+        // handler's statement and three probes of the database (250, 500, 1000 ms apart) refused.
+        await eventually(() => assert.ok(outage.refusals() >= 4, `refused ${outage.refusals()} so far`), { timeoutMs: 30_000 })
+        assert.equal(calls, 1, 'not tried again while the database was away')
+        outage.up()
+        await eventually(async () => assert.deepEqual((await effects(world.db)).map((e) => e.key), ['w-outage']))
+        assert.equal(calls, 2, 'tried again once the database answered')
+        assert.equal(log.said('handler failed; retrying').length, 0, 'no immediate retry spent')
+        assert.equal((await patient.errors.list({ limit: 10, offset: 0 })).total, 0)
+        // (A short test lease may hand the message to a second claim meanwhile: the inbox lets one of them count.)
+        await eventually(() => assert.equal(log.said('the database answers again').length, 1, 'the wait ends when the database answers'))
+      } finally {
+        outage.up()
+        await patient.stop()
+      }
     })
 
     test('a failed message can be discarded, and then it is no longer listed as unresolved', async () => {

@@ -32,6 +32,48 @@ export interface PipelineDeps {
   readonly maxBatch: number
   /** Where a per-process queue's inbox is kept, when it is kept in memory; otherwise it is the database's. */
   readonly memoryInbox?: MemoryInbox
+  /** How long an unreachable database is waited for before its failures count against the messages (10 minutes). */
+  readonly outageToleranceMs?: number
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Waits until the database answers again — asked every 250 ms, then less often, up to every 5 s — or `budgetMs` ran
+ * out. Returns how long it waited.
+ */
+const untilDatabaseAnswers = async (deps: PipelineDeps, budgetMs: number, count: number): Promise<number> => {
+  const started = performance.now()
+  deps.logger.warn({ queue: deps.endpoint.queue, messages: count }, 'the database is out of reach; waiting for it, then trying the same messages again (not counted as their failure)')
+  for (let delayMs = 250; performance.now() - started < budgetMs; delayMs = Math.min(5_000, delayMs * 2)) {
+    await sleep(delayMs)
+    try {
+      await deps.db.query('select 1')
+      deps.logger.info({ queue: deps.endpoint.queue, waitedMs: Math.round(performance.now() - started) }, 'the database answers again')
+      break
+    } catch (error) {
+      if (!deps.db.unavailable(error)) break
+    }
+  }
+  return performance.now() - started
+}
+
+/**
+ * One attempt, through outages: a failure that says the database could not be reached is nobody's fault, so it is
+ * not counted — no immediate retry, delayed round or error-queue entry is spent on it, and the deliveries stay in
+ * hand (not given back for a redelivery that would count). Once the database answers, the same messages are tried
+ * again; the inbox makes a commit that did happen before the connection dropped harmless.
+ */
+const attemptThroughOutages = async (deps: PipelineDeps, settlement: Settlement, items: readonly Item[]) => {
+  const toleranceMs = deps.outageToleranceMs ?? 10 * 60_000
+  for (let waitedMs = 0; ;) {
+    try {
+      return await attempt(deps, settlement, items)
+    } catch (error) {
+      if (!deps.db.unavailable(error) || waitedMs >= toleranceMs) throw error
+      waitedMs += await untilDatabaseAnswers(deps, toleranceMs - waitedMs, items.length)
+    }
+  }
 }
 
 interface Readable {
@@ -229,7 +271,7 @@ const processAlone = async (deps: PipelineDeps, settlement: Settlement, item: It
   let lastError: unknown
   for (let attempted = 1; attempted <= 1 + deps.policy.immediateRetries; attempted++) {
     try {
-      return await attempt(deps, settlement, [item])
+      return await attemptThroughOutages(deps, settlement, [item])
     } catch (error) {
       lastError = error
       if (isPermanent(error)) return deadLetter(deps, settlement, item.delivery, item.raw, failureOf(error, attemptsBefore + attempted))
@@ -251,7 +293,7 @@ const processItems = async (deps: PipelineDeps, settlement: Settlement, items: r
   if (items.length === 0) return
   if (items.length === 1) return processAlone(deps, settlement, items[0]!)
   try {
-    return await attempt(deps, settlement, items)
+    return await attemptThroughOutages(deps, settlement, items)
   } catch (error) {
     deps.logger.warn({ queue: deps.endpoint.queue, size: items.length, err: error }, 'a batch failed; splitting it to find the message at fault')
   }

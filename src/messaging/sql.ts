@@ -15,7 +15,15 @@ export interface Database extends Sql {
   /** True when one process owns the database (PGlite): leases held by a dead predecessor can be released at start. */
   readonly exclusive: boolean
   transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>
-  /** LISTEN on a channel; NOTIFY sent inside a transaction arrives after its commit. Returns the unlisten function. */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>
+  /**
+   * LISTEN on a channel; NOTIFY sent inside a transaction arrives after its commit. Returns the unlisten function.
+   * A connection lost is opened again; `onResume` is told then, since what was sent meanwhile did not arrive.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onResume?: () => void): Promise<() => Promise<void>>
+  /**
+   * Whether this error says the database could not be reached (refused, lost, restarting) rather than anything the
+   * statement did: nobody's fault, and gone once the server is back.
+   */
+  unavailable(error: unknown): boolean
   close(): Promise<void>
 }

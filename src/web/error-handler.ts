@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { MessagingError } from '../messaging/errors.ts'
-import { HttpError, type HttpErrorCode } from './errors.ts'
+import { answerable, HttpError, type HttpErrorCode } from './errors.ts'
 import { renderErrorPage } from './views.ts'
 
 const fromFastify: Record<string, HttpErrorCode> = {
@@ -44,16 +44,21 @@ export const answerFrameworkError = (error: Error & { code?: string }, request: 
  * nothing internal leaks out of a 500. A path that climbs out of the assets (`/assets/../package.json`, which the
  * static files' sender refuses as forbidden) is a 404 like any other missing file, and nothing to log.
  */
-export const registerErrorHandling = (app: FastifyInstance) => {
+export const registerErrorHandling = (app: FastifyInstance, db?: { unavailable(error: unknown): boolean }) => {
   app.setErrorHandler((thrown: unknown, request, reply) => {
     const error = thrown as Error & { code?: string; statusCode?: number }
+    const status = error.statusCode
+    const reachable: HttpError | undefined = answerable(error, db)
+    if (reachable?.code === 'UNAVAILABLE' && !(error instanceof HttpError)) {
+      request.log.warn({ err: error }, 'the database is out of reach; told to try again')
+      void reply.header('retry-after', '5')
+    }
     const known =
-      error instanceof HttpError ? error
-      : error instanceof MessagingError ? new HttpError('BAD_REQUEST', error.message, error.details)
+      reachable ?? (error instanceof MessagingError ? new HttpError('BAD_REQUEST', error.message, error.details)
       : error.code && fromFastify[error.code] ? new HttpError(fromFastify[error.code]!, error.message)
-      : error.statusCode === 400 ? new HttpError('BAD_REQUEST', error.message)
-      : error.statusCode === 404 || (error.statusCode === 403 && request.url.startsWith('/assets/')) ? notFound(request)
-      : undefined
+      : status === 400 ? new HttpError('BAD_REQUEST', error.message)
+      : status === 404 || (status === 403 && request.url.startsWith('/assets/')) ? notFound(request)
+      : undefined)
     if (!known) request.log.error({ err: error }, 'request failed')
     return send(request, reply, known ?? new HttpError('INTERNAL', 'something went wrong on our side; it has been logged'))
   })

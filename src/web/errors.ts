@@ -45,6 +45,18 @@ export class HttpError extends Error {
 }
 
 /**
+ * The database could not be reached (restarting, say): not a bug, and nothing was stored, so nothing was taken.
+ * The person is told to try again in a moment (HTTP 503 with Retry-After); the request is never acknowledged.
+ */
+export const outOfReach = () => new HttpError('UNAVAILABLE',
+  'we could not reach our database just now, so nothing was stored or charged; please try again in a moment', undefined,
+  'We could not save that just now: part of Popcorn is restarting. Nothing was ordered or charged — please try again in a moment.')
+
+/** An error a person can be told about as it is: ours, or the database out of reach; anything else is a bug. */
+export const answerable = (error: unknown, db?: { unavailable(error: unknown): boolean }): HttpError | undefined =>
+  error instanceof HttpError ? error : db?.unavailable(error) ? outOfReach() : undefined
+
+/**
  * A whole number as people and programs send one: a JSON integer, or a string of digits from a form or a query
  * string. Nothing looser: `true`, `[2]`, `"0x5"`, `"+7"`, `" 4 "` and `"1e1"` are refused, where `Number()` (and
  * `z.coerce`) would have made 1, 2, 5, 7, 4 and 10 of them.

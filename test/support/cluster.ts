@@ -27,7 +27,11 @@ export const startCluster = async (shape: Shape, counts: { web: number; worker: 
   const urls = await Promise.all(webs.map((web) => web.served))
   return {
     urls,
+    webs,
     workers,
+    /** Every process it started that has exited (none should have), with how. */
+    exited: () => [...webs, ...workers].filter((p) => p.child.exitCode !== null || p.child.signalCode !== null)
+      .map((p) => `${p.child.pid}: ${p.child.exitCode ?? p.child.signalCode}`),
     /** Where its database (and broker) are, for a test that opens them itself. */
     settings: world.settings,
     startWorker,

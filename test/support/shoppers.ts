@@ -13,6 +13,8 @@ export interface ShopperSocket {
   readonly outcomes: Map<string, { outcome: string; count: number }>
   /** `status` 'sold-out' without a `statusUrl`: answered at once from the web node's view, nothing taken, nothing to push. */
   submit(order: Order): Promise<{ ok: boolean; orderId?: string; status?: string; statusUrl?: string; seatsLeft?: number; error?: { code: string; message: string } }>
+  /** Asks for the outcomes of these orders, as the page does for an answer that is late: decided ones are pushed. */
+  resume(orderIds: readonly string[]): Promise<{ ok: boolean; pending?: string[] }>
 }
 
 /**
@@ -44,7 +46,11 @@ export const shopper = () => {
         const outcomes = new Map<string, { outcome: string; count: number }>()
         socket.on('order:outcome', (o: { orderId: string; outcome: string }) =>
           outcomes.set(o.orderId, { outcome: o.outcome, count: (outcomes.get(o.orderId)?.count ?? 0) + 1 }))
-        socket.once('connect', () => resolve({ socket, outcomes, submit: (order) => socket.timeout(30_000).emitWithAck('order:submit', order) }))
+        socket.once('connect', () => resolve({
+          socket, outcomes,
+          submit: (order) => socket.timeout(30_000).emitWithAck('order:submit', order),
+          resume: (orderIds) => socket.timeout(30_000).emitWithAck('orders:resume', { orderIds }),
+        }))
         socket.once('connect_error', reject)
         sockets.push(socket)
       })

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import type { Database, QueryResult, Sql } from '../../messaging/sql.ts'
+import { isDatabaseUnavailable } from './unavailable.ts'
 import type { Call, Reply, ThreadError } from './pglite-thread.protocol.ts'
 
 type CallOf<Op extends Call['op']> = Omit<Extract<Call, { op: Op }>, 'id'>
@@ -94,6 +95,8 @@ export const openPglite = async (dataDir: string): Promise<Database> => {
         await thread.call('unlisten', { listener })
       }
     },
+    // In this process there is no connection to lose; the same reading keeps a wrapper's simulated outage honest.
+    unavailable: isDatabaseUnavailable,
     async close() {
       await thread.call('close', {})
       await thread.terminate()

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import pg from 'pg'
 import type { Database, QueryResult, Sql } from '../../messaging/sql.ts'
+import { isDatabaseUnavailable } from './unavailable.ts'
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>
 
@@ -14,7 +15,10 @@ const wrap = (target: Queryable): Sql => ({
   },
 })
 
-/** PostgreSQL through a pg pool; LISTEN holds one dedicated client per channel. */
+/**
+ * PostgreSQL through a pg pool; LISTEN holds one dedicated client per channel, opened again (with back-off, up to
+ * 5 s apart) whenever it is lost — a server restart, a network cut — until unlistened.
+ */
 export const openPostgres = async (url: string, options: { max?: number } = {}): Promise<Database> => {
   const pool = new pg.Pool({
     connectionString: url,
@@ -26,7 +30,7 @@ export const openPostgres = async (url: string, options: { max?: number } = {}):
   })
   pool.on('error', () => {}) // an idle client that dies is replaced on next use; queries report their own errors
   await pool.query('select 1') // fail at start, with the driver's message, when the server is unreachable
-  const listeners = new Set<pg.Client>()
+  const listening = new Set<() => Promise<void>>()
   // A transaction that waits for a second connection of the same pool can wait forever once every connection is
   // held by such a transaction (and reads outside its own snapshot meanwhile). PGlite, with one connection, would
   // hang at once; here it would hang only under load, so it is refused at once instead.
@@ -43,32 +47,60 @@ export const openPostgres = async (url: string, options: { max?: number } = {}):
     async transaction(work) {
       outside('a transaction')
       const client = await pool.connect()
+      let lost = false
       try {
         await client.query('begin')
         const result = await inTransaction.run(true, () => work(wrap(client)))
         await client.query('commit')
         return result
       } catch (error) {
-        await client.query('rollback').catch(() => {})
+        lost = isDatabaseUnavailable(error)
+        if (!lost) await client.query('rollback').catch(() => {})
         throw error
       } finally {
-        client.release()
+        client.release(lost) // a connection that was lost is closed, not handed to the next transaction
       }
     },
-    async listen(channel, onNotify) {
-      const client = new pg.Client({ connectionString: url })
-      client.on('error', () => {})
-      await client.connect()
-      client.on('notification', (n) => n.channel === channel && onNotify(n.payload ?? ''))
-      await client.query(`listen "${channel.replaceAll('"', '')}"`)
-      listeners.add(client)
-      return async () => {
-        listeners.delete(client)
-        await client.end().catch(() => {})
+    async listen(channel, onNotify, onResume) {
+      let current: pg.Client | undefined
+      let stopped = false
+      let retry: NodeJS.Timeout | undefined
+      const open = async () => {
+        const client = new pg.Client({ connectionString: url })
+        client.on('error', () => {}) // 'end' follows, and that opens it again
+        try {
+          await client.connect()
+          client.on('notification', (n) => n.channel === channel && onNotify(n.payload ?? ''))
+          await client.query(`listen "${channel.replaceAll('"', '')}"`)
+        } catch (error) {
+          await client.end().catch(() => {})
+          throw error
+        }
+        if (stopped) return void (await client.end().catch(() => {}))
+        current = client
+        client.once('end', () => {
+          if (current === client) current = undefined
+          if (!stopped) again(250)
+        })
       }
+      const again = (delayMs: number) => {
+        retry = setTimeout(() => {
+          open().then(() => onResume?.(), () => again(Math.min(5_000, delayMs * 2)))
+        }, delayMs)
+      }
+      await open()
+      const unlisten = async () => {
+        stopped = true
+        clearTimeout(retry)
+        listening.delete(unlisten)
+        await current?.end().catch(() => {})
+      }
+      listening.add(unlisten)
+      return unlisten
     },
+    unavailable: isDatabaseUnavailable,
     async close() {
-      await Promise.all([...listeners].map((client) => client.end().catch(() => {})))
+      await Promise.all([...listening].map((unlisten) => unlisten()))
       await pool.end()
     },
   }

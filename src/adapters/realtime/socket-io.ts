@@ -11,6 +11,29 @@ import { coalescingNotifies } from './coalesced-notify.ts'
 export const realtimeMigrations: MigrationSource = { owner: 'realtime', dir: fileURLToPath(new URL('./migrations', import.meta.url)) }
 
 /**
+ * The adapter keeps a client of its pool for LISTEN and never gives it back. When PostgreSQL restarts, that client
+ * fails: with nobody listening for its `error` the process would die, and, never released, it would keep a place in
+ * the pool for good. So each client it takes is listened to, and closed back into the pool when it ends; the
+ * adapter itself takes a new one and listens again (its own reconnection).
+ */
+const survivingListen = (pool: pg.Pool, logger: Logger): pg.Pool => new Proxy(pool, {
+  get(target, property) {
+    if (property === 'connect') {
+      return async () => {
+        const client = await target.connect()
+        client.on('error', (error) => logger.warn({ err: error }, 'the socket adapter lost its PostgreSQL connection; it listens again once the server is back'))
+        client.once('end', () => {
+          try { client.release(true) } catch { /* released already */ }
+        })
+        return client
+      }
+    }
+    const value: unknown = Reflect.get(target, property, target)
+    return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+  },
+})
+
+/**
  * Socket.IO on the web server. In the scale-out shape a PostgreSQL-backed adapter carries a room's events to
  * whichever web process holds the socket (LISTEN/NOTIFY underneath); embedded, one process needs none.
  */
@@ -24,7 +47,8 @@ export const createSocketServer = async (server: HttpServer, options: { database
   if (options.databaseUrl) {
     pool = new pg.Pool({ connectionString: options.databaseUrl, max: 3 })
     pool.on('error', (error) => options.logger.warn({ err: error }, 'socket adapter connection error'))
-    io.adapter(createAdapter(coalescingNotifies(pool), { errorHandler: (error) => options.logger.warn({ err: error }, 'socket adapter error') }))
+    const listening = survivingListen(pool, options.logger)
+    io.adapter(createAdapter(coalescingNotifies(listening), { errorHandler: (error) => options.logger.warn({ err: error }, 'socket adapter error') }))
   }
   return {
     io,

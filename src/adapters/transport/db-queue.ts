@@ -123,10 +123,11 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
     db.query<Row>('select id, headers, body, deliveries from messaging.read_ready($1, $2, $3)', [queue, limit, [...held]])
 
   // One LISTEN connection for all of this transport's consumers (ordering alone runs nine), not one each.
-  const listeners = new Set<(payload: string) => void>()
+  // `null`: the connection was lost and is back; what was notified meanwhile did not arrive, so everyone looks.
+  const listeners = new Set<(payload: string | null) => void>()
   let listening: Promise<() => Promise<void>> | undefined
-  const listen = async (listener: (payload: string) => void) => {
-    listening ??= db.listen(CHANNEL, (payload) => { for (const notify of listeners) notify(payload) })
+  const listen = async (listener: (payload: string | null) => void) => {
+    listening ??= db.listen(CHANNEL, (payload) => { for (const notify of listeners) notify(payload) }, () => { for (const notify of listeners) notify(null) })
     await listening
     listeners.add(listener)
     return async () => void listeners.delete(listener)
@@ -155,7 +156,7 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
     let takenOver = true
     // New messages wake the consumer that may take them; the owner leaving wakes those waiting to take over.
     const unlisten = await listen((payload) => {
-      if (payload === queue ? !owner || owner.holds() : owner && payload === ownerLeft(queue) && !owner.holds()) signal()
+      if (payload === null || (payload === queue ? !owner || owner.holds() : owner && payload === ownerLeft(queue) && !owner.holds())) signal()
     })
     const pause = (ms: number) => new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms)

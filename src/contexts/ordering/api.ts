@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { failureOf, logFailure } from '../../web/acks.ts'
 import { waitingRoomUrlOf, withPlaceCookie } from '../../web/admission.ts'
 import { clientAddress } from '../../web/client-address.ts'
 import { HttpError, parse } from '../../web/errors.ts'
@@ -16,10 +17,6 @@ const resumeRequest = z.object({ orderIds: z.array(z.uuid()).max(50) })
 
 type Ack = (answer: unknown) => void
 
-const failure = (error: unknown) =>
-  error instanceof HttpError
-    ? { ok: false, error: { code: error.code, message: error.message, ...(error.details !== undefined && { details: error.details }) } }
-    : { ok: false, error: { code: 'INTERNAL', message: 'something went wrong on our side; try again' } }
 
 /**
  * An order as its page and the API show it: the e-mail address whole only to the browser session that placed it,
@@ -103,8 +100,8 @@ export const orderingSocket = (estimate: EdgeEstimate) => (web: WebDeps) => ({ b
     try {
       ack({ ok: true, ...(await placeOrder(deps, payload, browserSession, address)) })
     } catch (error) {
-      if (!(error instanceof HttpError)) deps.logger.error({ err: error, browserSession }, 'order:submit failed')
-      ack(failure(error))
+      logFailure(deps, error, { event: 'order:submit', browserSession })
+      ack(failureOf(error, deps.db))
     }
   })
 
@@ -117,8 +114,8 @@ export const orderingSocket = (estimate: EdgeEstimate) => (web: WebDeps) => ({ b
       for (const order of orders) if (order.decidedAt && order.outcome) socket.emit('order:outcome', order.outcome)
       if (typeof ack === 'function') ack({ ok: true, pending: orders.filter((o) => !o.decidedAt).map((o) => o.orderId) })
     } catch (error) {
-      if (!(error instanceof HttpError)) deps.logger.error({ err: error, browserSession }, 'orders:resume failed')
-      if (typeof ack === 'function') ack(failure(error))
+      logFailure(deps, error, { event: 'orders:resume', browserSession })
+      if (typeof ack === 'function') ack(failureOf(error, deps.db))
     }
   })
 }

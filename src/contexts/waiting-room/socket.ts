@@ -21,10 +21,10 @@ export const waitingRoomSocket = (web: WebDeps) => {
   const watchers = startWatchers(deps, web.logger)
   return ({ browserSession, socket }: BrowserSocket) => {
     const address = clientAddress(socket.request, web.config.POPCORN_TRUST_PROXY)
-    socket.on('waiting-room:join', acknowledged(web.logger, 'waiting-room:join', async (payload) =>
+    socket.on('waiting-room:join', acknowledged(web, 'waiting-room:join', async (payload) =>
       ({ ok: true, ...(await joinRoom(deps, payload, { browserSession, address })) })))
 
-    socket.on('waiting-room:watch', acknowledged(web.logger, 'waiting-room:watch', async (payload) => {
+    socket.on('waiting-room:watch', acknowledged(web, 'waiting-room:watch', async (payload) => {
       const { token } = parse(watchRequest, payload, 'watch request')
       const { room, place } = await placeOfToken(deps, token, browserSession)
       const status = statusOf(room, place, deps.settings)

@@ -118,7 +118,18 @@ export const startConsumer = async (deps: ConsumerDeps, onDelivery: (delivery: D
     }
   }
 
-  await attach()
+  // RabbitMQ may refuse the first attempt while the queue is still being declared by another process, or while
+  // the connection recovers: that is tried again with back-off (about half a minute in all) before giving up.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await attach()
+      break
+    } catch (error) {
+      if (attempt >= 8 || !deps.wanted()) throw error
+      logger.warn({ err: error, queue, attempt }, 'could not start consuming yet; trying again')
+      await sleep(Math.min(10_000, 100 * 2 ** attempt))
+    }
+  }
   let stopped: Promise<void> | undefined
   return {
     stop: () =>
