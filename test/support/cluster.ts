@@ -31,7 +31,7 @@ export const startCluster = async (shape: Shape, counts: { web: number; worker: 
     workers,
     /** Every process it started that has exited (none should have), with how. */
     exited: () => [...webs, ...workers].filter((p) => p.child.exitCode !== null || p.child.signalCode !== null)
-      .map((p) => `${p.child.pid}: ${p.child.exitCode ?? p.child.signalCode}`),
+      .map((p) => `${p.child.pid}: ${p.child.exitCode ?? p.child.signalCode}\n${p.output().split('\n').slice(-45).join('\n')}`),
     /** Where its database (and broker) are, for a test that opens them itself. */
     settings: world.settings,
     startWorker,

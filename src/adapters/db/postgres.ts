@@ -47,17 +47,22 @@ export const openPostgres = async (url: string, options: { max?: number } = {}):
     async transaction(work) {
       outside('a transaction')
       const client = await pool.connect()
+      // The pool stops listening to a client it hands out: a connection lost between two statements (a server
+      // restart) would be an unhandled 'error' event and take the process down. The next statement fails instead.
       let lost = false
+      const onError = () => { lost = true }
+      client.on('error', onError)
       try {
         await client.query('begin')
         const result = await inTransaction.run(true, () => work(wrap(client)))
         await client.query('commit')
         return result
       } catch (error) {
-        lost = isDatabaseUnavailable(error)
+        lost ||= isDatabaseUnavailable(error)
         if (!lost) await client.query('rollback').catch(() => {})
         throw error
       } finally {
+        client.removeListener('error', onError)
         client.release(lost) // a connection that was lost is closed, not handed to the next transaction
       }
     },

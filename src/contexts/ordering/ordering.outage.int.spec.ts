@@ -75,6 +75,8 @@ for (const shape of shapes.filter((s) => s.name.startsWith('postgres'))) {
         await round(2) // while the database is away: told to try again, or (a read shared in time) still answered
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, ends - Date.now()))) // the outage's length: the scenario, not a wait for something
         await outage.restore()
+        const refusedMeanwhile = placed.filter((o) => o.refused).length
+        assert.ok(refusedMeanwhile > 0, 'the outage was felt: orders made while it lasted were refused with "try again"')
 
         // The refused ones submitted again with the same order id, as the page's form keeps it; then the rest.
         await eventually(async () => {
@@ -95,7 +97,7 @@ for (const shape of shapes.filter((s) => s.name.startsWith('postgres'))) {
           const stored = placed.filter((o) => !o.soldOutAtOnce).map((o) => o.orderId)
           await eventually(async () => {
             const { rows } = await db.query<{ undecided: number }>('select count(*)::int as undecided from ordering.orders where order_id = any($1::uuid[]) and decided_at is null', [stored])
-            assert.equal(rows[0]!.undecided, 0, `${rows[0]!.undecided} orders not decided yet`)
+            assert.equal(rows[0]!.undecided, 0, `${rows[0]!.undecided} orders not decided yet; exited: ${cluster.exited().join('\n')}`)
           }, { timeoutMs: 180_000, intervalMs: 500, what: 'every order decided' })
           const { rows: [counts] } = await db.query<{ orders: number; accepted: number }>(
             `select count(*)::int as orders, count(*) filter (where status = 'accepted')::int as accepted from ordering.orders where showtime_id = $1`, [showtimeId])
