@@ -95,7 +95,8 @@ const freshPostgres = async (adminUrl: string) => {
   return { url: url.toString(), drop }
 }
 
-const postgresShape = (brokerUrl?: string): Shape => ({
+/** PostgreSQL (a fresh database per world), with RabbitMQ at `brokerUrl` (a virtual host of its own, say) or the database queue. */
+export const postgresShape = (brokerUrl?: string): Shape => ({
   name: brokerUrl ? 'postgres + rabbitmq' : 'postgres + database queue',
   async create(migrations = []) {
     const { url, drop } = await freshPostgres(testDatabaseUrl!)
