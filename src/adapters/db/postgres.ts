@@ -29,6 +29,10 @@ export const openPostgres = async (url: string, options: { max?: number } = {}):
     idle_in_transaction_session_timeout: 60_000,
   })
   pool.on('error', () => {}) // an idle client that dies is replaced on next use; queries report their own errors
+  // A client the pool has handed out has no 'error' listener of the pool's: one whose connection is cut between two
+  // statements (a server restart) would throw an unhandled 'error' event and end the process. Its next statement
+  // fails with the error instead, which is where it is handled.
+  pool.on('connect', (client) => client.on('error', () => {}))
   await pool.query('select 1') // fail at start, with the driver's message, when the server is unreachable
   const listening = new Set<() => Promise<void>>()
   // A transaction that waits for a second connection of the same pool can wait forever once every connection is

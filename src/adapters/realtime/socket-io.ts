@@ -47,6 +47,7 @@ export const createSocketServer = async (server: HttpServer, options: { database
   if (options.databaseUrl) {
     pool = new pg.Pool({ connectionString: options.databaseUrl, max: 3 })
     pool.on('error', (error) => options.logger.warn({ err: error }, 'socket adapter connection error'))
+    pool.on('connect', (client) => client.on('error', () => {})) // as the database's pool: see adapters/db/postgres.ts
     const listening = survivingListen(pool, options.logger)
     io.adapter(createAdapter(coalescingNotifies(listening), { errorHandler: (error) => options.logger.warn({ err: error }, 'socket adapter error') }))
   }
