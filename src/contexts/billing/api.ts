@@ -6,9 +6,12 @@ import { paymentOf } from './payments.ts'
 
 const orderParams = z.object({ orderId: z.uuid('an order id is a uuid') })
 
-/** An order's payment as JSON: captured, refund owed or refunded, and what the provider was asked to do. */
+/**
+ * An order's payment as JSON: captured, refund owed or refunded, and what the provider was asked to do. For staff
+ * (under `/api/admin`, behind the admin guard): a payment is nobody else's business, whoever has the order's id.
+ */
 export const billingApi = ({ db }: WebDeps) => async (app: FastifyInstance) => {
-  app.get('/api/billing/payments/:orderId', async (request) => {
+  app.get('/api/admin/billing/payments/:orderId', async (request) => {
     const { orderId } = parse(orderParams, request.params, 'path')
     return (await paymentOf(db, orderId)) ?? notFound(orderId)
   })

@@ -5,7 +5,9 @@ import type { FastifyInstance } from 'fastify'
 import { eventually } from '../../../test/support/eventually.ts'
 import { testLogger } from '../../../test/support/logger.ts'
 import { shapes, type World } from '../../../test/support/shapes.ts'
+import { testAdminPassword, testDefaults } from '../../../test/support/visitor.ts'
 import { buildApp } from '../../app.ts'
+import { loadConfig } from '../../config.ts'
 import { createBus, type Bus } from '../../messaging/bus.ts'
 import { defineEndpoint } from '../../messaging/endpoint.ts'
 import { handle } from '../../messaging/handler.ts'
@@ -16,6 +18,8 @@ import { billing } from './index.ts'
 import { onOrderAcceptedAtEdge } from './handlers/order-accepted-at-edge.handler.ts'
 import { onOrderAccepted } from './handlers/order-accepted.handler.ts'
 import { PaymentCaptured, PaymentRefunded } from './messages.ts'
+
+const staff = { authorization: `Basic ${Buffer.from(`admin:${testAdminPassword}`).toString('base64')}` }
 import type { PaymentProvider } from './provider.ts'
 
 const where = { movieTitle: 'Top Gun: Maverick', theaterName: 'Breda', startsAt: '2026-12-01T19:30:00.000Z' }
@@ -55,7 +59,7 @@ for (const shape of shapes) {
         name: 'observer',
         handlers: [handle(PaymentCaptured, (m) => void captures.push(m)), handle(PaymentRefunded, (m) => void refunds.push(m))],
       }))
-      app = await buildApp({ bus, db: world.db, session: bus.session('web'), contexts: [billing], logger: testLogger, maxBodyBytes: 4096, describe: () => ({}) })
+      app = await buildApp({ bus, db: world.db, session: bus.session('web'), contexts: [billing], logger: testLogger, maxBodyBytes: 4096, describe: () => ({}), config: loadConfig(testDefaults) })
     })
     afterEach(async () => {
       await app.close()
@@ -85,7 +89,7 @@ for (const shape of shapes) {
       await billingHandled(2)
       assert.equal(captures.length, 0)
       assert.equal(await status(free.orderId), undefined)
-      assert.equal((await app.inject({ url: `/api/billing/payments/${free.orderId}` })).statusCode, 404)
+      assert.equal((await app.inject({ headers: staff, url: `/api/admin/billing/payments/${free.orderId}` })).statusCode, 404)
     })
 
     test('a cancelled order is refunded the full amount captured, once, however often the cancellation comes', async () => {
@@ -100,7 +104,7 @@ for (const shape of shapes) {
       assert.deepEqual(refunds[0], { paymentId: captures[0]!.paymentId, orderId: order.orderId, showtimeId: order.showtimeId, amountCents: 2900, reason: 'oversold' })
       assert.deepEqual(await operations(order.orderId), [{ kind: 'capture', amount_cents: 2900 }, { kind: 'refund', amount_cents: 2900 }])
 
-      const response = await app.inject({ url: `/api/billing/payments/${order.orderId}` })
+      const response = await app.inject({ headers: staff, url: `/api/admin/billing/payments/${order.orderId}` })
       assert.equal(response.statusCode, 200)
       const payment = response.json()
       assert.equal(payment.status, 'refunded')
@@ -113,7 +117,7 @@ for (const shape of shapes) {
       await publish(OrderCancelled, cancelled(order))
       await eventually(async () => assert.equal(await status(order.orderId), 'refund-owed'))
       assert.deepEqual(await operations(order.orderId), [], 'nothing to refund yet')
-      assert.equal((await app.inject({ url: `/api/billing/payments/${order.orderId}` })).json().status, 'refund-owed')
+      assert.equal((await app.inject({ headers: staff, url: `/api/admin/billing/payments/${order.orderId}` })).json().status, 'refund-owed')
 
       await publish(OrderAcceptedAtEdge, atEdge(order))
       await eventually(() => assert.equal(refunds.length, 1))
@@ -165,8 +169,14 @@ for (const shape of shapes) {
       await eventually(() => assert.deepEqual(refunds.map((r) => r.orderId), [owed!.orderId]))
     })
 
+    test('a payment is for staff: without the admin password the API refuses, whoever has the order id', async () => {
+      const response = await app.inject({ url: `/api/admin/billing/payments/${randomUUID()}` })
+      assert.equal(response.statusCode, 401)
+      assert.equal((await app.inject({ url: `/api/billing/payments/${randomUUID()}` })).statusCode, 404, 'the old open address is gone')
+    })
+
     test('bad input to the payments API gets a clear error', async () => {
-      const response = await app.inject({ url: '/api/billing/payments/not-an-id' })
+      const response = await app.inject({ headers: staff, url: '/api/admin/billing/payments/not-an-id' })
       assert.equal(response.statusCode, 400)
       assert.match(response.json().error.message, /uuid/)
     })

@@ -205,7 +205,7 @@ for (const shape of shapes) {
       assert.match(cancelledPage, /more people were told yes than there were seats[^<]*€29\.00 is refunded in full/)
       assert.match(cancelledPage, new RegExp(`<a href="/showtimes/${later.showtimeId}">Top Gun: Maverick at Breda, <time`))
       for (const order of cancelled) {
-        const payment = (await (await fetch(`${api}/api/billing/payments/${order.order_id}`)).json()) as { status: string; amountCents: number; operations: { kind: string }[] }
+        const payment = (await admin(api).call('GET', `/api/admin/billing/payments/${order.order_id}`)).body as { status: string; amountCents: number; operations: { kind: string }[] }
         assert.equal(payment.status, 'refunded')
         assert.equal(payment.amountCents, 2 * priceCents)
         assert.deepEqual(payment.operations.map((o) => o.kind), ['capture', 'refund'])
@@ -221,7 +221,7 @@ for (const shape of shapes) {
         for (const order of [...seated, ...all.filter((o) => o.showtime_id === strict.showtimeId)]) assert.ok(tickets.has(order.order_id), order.order_id)
       }, { timeoutMs: 60_000, what: 'tickets for each seated order' })
       for (const order of hotOrders.filter((o) => o.status === 'sold-out')) {
-        assert.equal((await fetch(`${api}/api/billing/payments/${order.order_id}`)).status, 404)
+        assert.equal((await admin(api).call('GET', `/api/admin/billing/payments/${order.order_id}`)).status, 404)
       }
       assert.ok(all.filter((o) => o.showtime_id === strict.showtimeId).every((o) => o.status === 'accepted'))
 
