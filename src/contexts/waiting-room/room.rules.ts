@@ -125,11 +125,13 @@ export interface Measures {
  */
 export const probedOutflow = (room: Room, waitedMs: number | null, peopleWait: boolean, elapsedMs: number, settings: RoomSettings): Pick<Room, 'rate' | 'rateCeiling'> => {
   const seconds = Math.min(elapsedMs, settings.maxAdvanceMs) / 1000
+  // No time passed for this tick (a node whose clock is behind the last one): nothing to probe, the cut included.
+  if (seconds === 0) return { rate: room.rate, rateCeiling: room.rateCeiling }
   if (waitedMs !== null && waitedMs > settings.targetWaitMs) {
     const rate = Math.max(settings.floor, room.rate * settings.decreasePerSecond ** seconds)
     return { rate, rateCeiling: rate }
   }
-  if (!peopleWait || seconds === 0) return { rate: room.rate, rateCeiling: room.rateCeiling }
+  if (!peopleWait) return { rate: room.rate, rateCeiling: room.rateCeiling }
   const headroom = waitedMs !== null && waitedMs <= settings.targetWaitMs / 2
   const ceiling = headroom ? Number.POSITIVE_INFINITY : (room.rateCeiling ?? Number.POSITIVE_INFINITY)
   const rate = room.rate < ceiling

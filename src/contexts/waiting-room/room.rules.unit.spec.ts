@@ -227,4 +227,12 @@ describe('which ticks are written', () => {
     assert.equal(tickChanged(ticked, tickRoom(ticked, { lastNumber: 30, capacity: 5, waitedMs: null }, at(9), settings)), false)
     assert.equal(tickChanged(ticked, tickRoom(ticked, { lastNumber: 30, capacity: 5, waitedMs: null }, at(11), settings)), true)
   })
+
+  test('so is one in auto while the writers\' orders wait too long: no time has passed for it, so it cuts nothing', () => {
+    // Its write would take the turn of the node whose clock is ahead, and whose tick lets people through.
+    const ticked = room({ active: true, rate: 100, admittedThrough: 0, numberAtTick: 300, tickedAt: at(10) })
+    const behind = tickRoom(ticked, { lastNumber: 300, capacity: 20, waitedMs: 3_000 }, at(9), settings)
+    assert.deepEqual([behind.rate, behind.rateCeiling], [100, null])
+    assert.equal(tickChanged(ticked, behind), false)
+  })
 })
