@@ -32,9 +32,13 @@ export interface PipelineDeps {
   readonly maxBatch: number
   /** Where a per-process queue's inbox is kept, when it is kept in memory; otherwise it is the database's. */
   readonly memoryInbox?: MemoryInbox
-  /** How long an unreachable database is waited for before its failures count against the messages (10 minutes). */
-  readonly outageToleranceMs?: number
 }
+
+/**
+ * How long an unreachable database is waited for before its failures count against the messages in hand: longer
+ * than a restart or a fail-over takes; past it, the usual retries and the transport's delivery limit apply.
+ */
+const outageToleranceMs = 10 * 60_000
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
@@ -65,13 +69,12 @@ const untilDatabaseAnswers = async (deps: PipelineDeps, budgetMs: number, count:
  * again; the inbox makes a commit that did happen before the connection dropped harmless.
  */
 const attemptThroughOutages = async (deps: PipelineDeps, settlement: Settlement, items: readonly Item[]) => {
-  const toleranceMs = deps.outageToleranceMs ?? 10 * 60_000
   for (let waitedMs = 0; ;) {
     try {
       return await attempt(deps, settlement, items)
     } catch (error) {
-      if (!deps.db.unavailable(error) || waitedMs >= toleranceMs) throw error
-      waitedMs += await untilDatabaseAnswers(deps, toleranceMs - waitedMs, items.length)
+      if (!deps.db.unavailable(error) || waitedMs >= outageToleranceMs) throw error
+      waitedMs += await untilDatabaseAnswers(deps, outageToleranceMs - waitedMs, items.length)
     }
   }
 }

@@ -34,6 +34,23 @@ const survivingListen = (pool: pg.Pool, logger: Logger): pg.Pool => new Proxy(po
 })
 
 /**
+ * The adapter reports a failure for each notification it cannot send and each attempt to listen again: an outage
+ * of a few seconds under load would write thousands of lines. The first is logged; then at most one line every
+ * `everyMs`, saying how many it stands for.
+ */
+export const everyFewSeconds = (warn: (error: unknown, repeated: number) => void, clock: () => number = Date.now, everyMs = 10_000) => {
+  let lastAt = Number.NEGATIVE_INFINITY
+  let repeated = 0
+  return (error: unknown) => {
+    repeated++
+    if (clock() - lastAt < everyMs) return
+    lastAt = clock()
+    warn(error, repeated)
+    repeated = 0
+  }
+}
+
+/**
  * Socket.IO on the web server. In the scale-out shape a PostgreSQL-backed adapter carries a room's events to
  * whichever web process holds the socket (LISTEN/NOTIFY underneath); embedded, one process needs none.
  */
@@ -49,7 +66,8 @@ export const createSocketServer = async (server: HttpServer, options: { database
     pool.on('error', (error) => options.logger.warn({ err: error }, 'socket adapter connection error'))
     pool.on('connect', (client) => client.on('error', () => {})) // as the database's pool: see adapters/db/postgres.ts
     const listening = survivingListen(pool, options.logger)
-    io.adapter(createAdapter(coalescingNotifies(listening), { errorHandler: (error) => options.logger.warn({ err: error }, 'socket adapter error') }))
+    const adapterFailed = everyFewSeconds((error, repeated) => options.logger.warn({ err: error, repeated }, 'the socket adapter failed (PostgreSQL out of reach?): pushes through other web nodes may be late'))
+    io.adapter(createAdapter(coalescingNotifies(listening), { errorHandler: adapterFailed }))
   }
   return {
     io,

@@ -19,8 +19,21 @@ const digest = (text: string) => createHash('sha256').update(text).digest('base6
 export const buyerKeys = (email: string, browserSession: string | null | undefined): string[] =>
   [`e:${digest(normalisedEmail(email))}`, ...(browserSession ? [`s:${digest(browserSession)}`] : [])]
 
-/** What each buyer key holds per showtime, for the keys asked: one statement. Keys are `${showtimeId} ${buyer}`. */
-export const heldTickets = async (sql: Sql, asked: readonly { showtimeId: string; buyer: string }[]): Promise<Map<string, number>> => {
+/**
+ * The keys an order counts against on its showing: one holder per buyer key. A holder key is the showtime id and
+ * the buyer key with a space between (neither holds one); only this module builds or reads it.
+ */
+export const holderKeys = (showtimeId: string, email: string, browserSession: string | null | undefined): string[] =>
+  buyerKeys(email, browserSession).map((buyer) => `${showtimeId} ${buyer}`)
+
+const holderOf = (key: string) => {
+  const space = key.indexOf(' ')
+  return { showtimeId: key.slice(0, space), buyer: key.slice(space + 1) }
+}
+
+/** What each holder holds, for the holder keys asked (none held: absent): one statement. */
+export const heldTickets = async (sql: Sql, keys: Iterable<string>): Promise<Map<string, number>> => {
+  const asked = [...new Set(keys)].map(holderOf)
   if (asked.length === 0) return new Map()
   const { rows } = await sql.query<{ showtimeId: string; buyer: string; tickets: number }>(
     `select h.showtime_id as "showtimeId", h.buyer, h.tickets from ordering.seat_holders h
@@ -30,13 +43,13 @@ export const heldTickets = async (sql: Sql, asked: readonly { showtimeId: string
   return new Map(rows.map((r) => [`${r.showtimeId} ${r.buyer}`, r.tickets]))
 }
 
-/** Adds a batch's reserved tickets to their holders: one statement. */
+/** Adds a batch's reserved tickets to their holders (by holder key): one statement. */
 export const addHeldTickets = async (sql: Sql, added: ReadonlyMap<string, number>): Promise<void> => {
   if (added.size === 0) return
-  const pairs = [...added].map(([key, tickets]) => ({ key: key.split(' '), tickets }))
+  const holders = [...added].map(([key, tickets]) => ({ ...holderOf(key), tickets }))
   await sql.query(
     `insert into ordering.seat_holders (showtime_id, buyer, tickets) select * from unnest($1::text[], $2::text[], $3::int[])
      on conflict (showtime_id, buyer) do update set tickets = ordering.seat_holders.tickets + excluded.tickets`,
-    [pairs.map((p) => p.key[0]), pairs.map((p) => p.key[1]), pairs.map((p) => p.tickets)],
+    [holders.map((h) => h.showtimeId), holders.map((h) => h.buyer), holders.map((h) => h.tickets)],
   )
 }

@@ -1,6 +1,6 @@
 import { handleBatch, type BatchItem } from '../../../messaging/handler.ts'
 import type { DataOf } from '../../../messaging/message.ts'
-import { addHeldTickets, buyerKeys, heldTickets } from '../buyers.ts'
+import { addHeldTickets, heldTickets, holderKeys } from '../buyers.ts'
 import { OrderOutcome, SubmitOrder } from '../messages.ts'
 import { ordersByIds, recordOutcomes, saveShowtimeView, type DecidedOrder } from '../orders.ts'
 import { appendBatch, createSeatCache, type Appended, type LoadedShowtime } from '../seat-stream.ts'
@@ -28,13 +28,12 @@ interface Stream {
  */
 export const submitOrder = handleBatch(SubmitOrder, async (items: readonly BatchItem<Order>[]) => {
   const { tx, now } = items[0]!.context
-  const buyers = items.map(({ data, context }) => buyerKeys(data.email, context.headers.originClient).map((buyer) => `${data.showtimeId} ${buyer}`))
-  const asked = [...new Set(buyers.flat())].map((key) => ({ showtimeId: key.split(' ')[0]!, buyer: key.split(' ')[1]! }))
+  const buyers = items.map(({ data, context }) => holderKeys(data.showtimeId, data.email, context.headers.originClient))
   // The reads go out at once: the database answers the next while the first one's rows come back.
   const [known, loaded, held] = await Promise.all([
     ordersByIds(tx, items.map(({ data }) => data.orderId)),
     seats.load(tx, [...new Set(items.map(({ data }) => data.showtimeId))]),
-    heldTickets(tx, asked),
+    heldTickets(tx, buyers.flat()),
   ])
   const added = new Map<string, number>()
   const streams = new Map([...loaded].map(([id, from]) => [id, { from, current: from, events: [] } as Stream]))
