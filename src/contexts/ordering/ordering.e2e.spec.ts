@@ -110,6 +110,23 @@ describe('ordering in a browser (embedded shape)', () => {
     await page.close()
   })
 
+  test('a person past the showing\'s per-person cap is told so, with what they hold, and nothing is charged', { timeout: 90_000 }, async () => {
+    const page = await orderOnPage('cap@example.com', '8')
+    await page.locator('#order-status[data-outcome="accepted"]').waitFor({ timeout: 30_000 })
+    assert.equal(await page.locator('#order-tickets-hint').innerText(), 'At most 10 per person for this showing, over all your orders.')
+    // The same person again, from the same browser, with an alias of the same mailbox.
+    await page.selectOption('#order-tickets', '4')
+    await page.fill('#order-email', 'Cap+again@example.com')
+    await page.click('#order-submit')
+    const status = page.locator('#order-status[data-outcome="limit-reached"]')
+    await status.waitFor({ timeout: 30_000 })
+    assert.match(await status.innerText(), /^This order would take you past 10 tickets per person for this showing: you have 8 tickets already\. Nothing was charged\./)
+    const orderUrl = new URL(await status.locator('a').getAttribute('href') ?? '', url).toString()
+    await page.goto(orderUrl)
+    assert.match(await page.locator('.order-state.rejected').innerText(), /past 10 tickets per person for this showing: you have 8 already\. Nothing was charged\./)
+    await page.close()
+  })
+
   test('the mailbox shows the ticket e-mail, with a QR code per ticket (to the admin)', { timeout: 60_000 }, async () => {
     const page = await browser.newPage({ httpCredentials: { username: 'admin', password: testAdminPassword } })
     for (let attempt = 0; attempt < 60; attempt++) {
