@@ -95,11 +95,14 @@ const freshPostgres = async (adminUrl: string) => {
   return { url: url.toString(), drop }
 }
 
-/** PostgreSQL (a fresh database per world), with RabbitMQ at `brokerUrl` (a virtual host of its own, say) or the database queue. */
-export const postgresShape = (brokerUrl?: string): Shape => ({
+/**
+ * PostgreSQL (a fresh database per world, on the server of `adminUrl`: the suite's by default), with RabbitMQ at
+ * `brokerUrl` (a node or a virtual host of its own, say) or the database queue.
+ */
+export const postgresShape = (brokerUrl?: string, adminUrl = testDatabaseUrl!): Shape => ({
   name: brokerUrl ? 'postgres + rabbitmq' : 'postgres + database queue',
   async create(migrations = []) {
-    const { url, drop } = await freshPostgres(testDatabaseUrl!)
+    const { url, drop } = await freshPostgres(adminUrl)
     const db = await openDatabase(url)
     await migrate(db, [coreMigrations, ...migrations])
     await db.close()

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
-import { randomBytes, randomUUID } from 'node:crypto'
-import { promisify } from 'node:util'
+import { randomUUID } from 'node:crypto'
 import { describe, test } from 'node:test'
 import { connect } from 'amqplib'
 import pg from 'pg'
 import { startCluster } from '../../../test/support/cluster.ts'
 import { eventually } from '../../../test/support/eventually.ts'
+import { ownPostgres, ownRabbit, type OwnServer } from '../../../test/support/own-servers.ts'
 import { postgresShape, shapes, type Shape } from '../../../test/support/shapes.ts'
 import { shopper, type ShopperSocket } from '../../../test/support/shoppers.ts'
 
@@ -22,44 +21,6 @@ interface Placed {
   refused: boolean
   /** Answered "sold out" at once from the web node's view: nothing stored, nothing to push. */
   soldOutAtOnce: boolean
-}
-
-/**
- * PostgreSQL out of reach in the middle of a sale: every connection of the sale's database cut (as a restart cuts
- * them) and new ones refused for a few seconds, then allowed again — on a database of its own, so nothing else
- * running against the same server is touched.
- */
-const cutDatabase = async (databaseUrl: string) => {
-  const url = new URL(databaseUrl)
-  const name = decodeURIComponent(url.pathname.slice(1))
-  url.pathname = '/postgres'
-  const admin = new pg.Client({ connectionString: url.toString() })
-  await admin.connect()
-  const ident = `"${name.replaceAll('"', '""')}"`
-  await admin.query(`alter database ${ident} with allow_connections false`)
-  const { rowCount } = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name])
-  return {
-    cut: rowCount ?? 0,
-    async restore() {
-      await admin.query(`alter database ${ident} with allow_connections true`)
-      await admin.end()
-    },
-  }
-}
-
-const rabbitmqctl = async (...args: string[]) => (await promisify(execFile)('rabbitmqctl', ['-q', ...args], { timeout: 60_000 })).stdout
-
-/**
- * RabbitMQ out of reach in the middle of a sale, as a restart looks to its clients: every connection of the sale's
- * virtual host closed and new ones refused (a connection limit of 0) for a few seconds — a virtual host of its own,
- * so nothing else using the same broker is touched. Queues and their messages stay, as they do over a restart.
- */
-const cutBroker = (vhost: string) => async () => {
-  const connections = (await rabbitmqctl('list_connections', '-p', vhost, 'vhost')).split('\n').filter((line) => line.trim() === vhost)
-  assert.ok(connections.length >= 4, `every process connected to the broker: ${connections.length} connections`)
-  await rabbitmqctl('set_vhost_limits', '-p', vhost, '{"max-connections": 0}')
-  await rabbitmqctl('close_all_connections', '-p', vhost, 'outage test: the broker restarts')
-  return { restore: () => rabbitmqctl('clear_vhost_limits', '-p', vhost).then(() => {}) }
 }
 
 /**
@@ -90,7 +51,7 @@ const saleThroughOutage = async (shape: Shape, outageOf: (cluster: Awaited<Retur
     await round(3)
     const outage = await outageOf(cluster)
     const ends = Date.now() + outageMs
-    await round(2) // while the database is away: told to try again, or (a read shared in time) still answered
+    await round(2) // while it is away: told to try again (the database), or taken into the outbox (the broker)
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, ends - Date.now()))) // the outage's length: the scenario, not a wait for something
     await outage.restore()
     const refusedMeanwhile = placed.filter((o) => o.refused).length
@@ -157,30 +118,39 @@ const saleThroughOutage = async (shape: Shape, outageOf: (cluster: Awaited<Retur
 
 const scenario = 'in the middle of 1,000 orders: no process exits, every order is decided once, nothing is in the error queue, every outcome reaches its browser'
 
+/**
+ * The outages are real restarts, of a PostgreSQL server or a RabbitMQ node of the test's own (every other test file
+ * keeps using the shared ones meanwhile): stopped at once in the middle of the sale, every connection dropped, and
+ * started again on the same data a few seconds later.
+ */
+const restarting = (server: OwnServer) => async () => {
+  await server.stop()
+  assert.equal(await server.answers(), false, 'the server is down')
+  return { restore: () => server.start() }
+}
+
+const brokerUrl = process.env.POPCORN_TEST_BROKER_URL
 for (const shape of shapes.filter((s) => s.name.startsWith('postgres'))) {
-  describe(`riding out a PostgreSQL outage: two web and two worker processes on ${shape.name}`, () => {
-    test(`the database gone for a while ${scenario}`, { timeout: 300_000 }, () =>
-      saleThroughOutage(shape, async (cluster) => {
-        const outage = await cutDatabase(cluster.settings.databaseUrl)
-        assert.ok(outage.cut > 0, 'the processes\' connections were cut')
-        return outage
-      }, 'refused'))
+  describe(`riding out a restart of PostgreSQL: two web and two worker processes on ${shape.name}`, () => {
+    test(`PostgreSQL restarted ${scenario}`, { timeout: 300_000 }, async () => {
+      const server = await ownPostgres()
+      try {
+        await saleThroughOutage(postgresShape(shape.name.endsWith('rabbitmq') ? brokerUrl : undefined, server.adminUrl), restarting(server), 'refused')
+      } finally {
+        await server.destroy()
+      }
+    })
   })
 }
 
-const brokerUrl = shapes.find((s) => s.name === 'postgres + rabbitmq') && process.env.POPCORN_TEST_BROKER_URL
-if (brokerUrl) {
-  describe('riding out a RabbitMQ outage: two web and two worker processes on postgres + rabbitmq', () => {
-    test(`the broker gone for a while ${scenario}`, { timeout: 300_000 }, async () => {
-      const vhost = `popcorn-outage-${randomBytes(4).toString('hex')}`
-      await rabbitmqctl('add_vhost', vhost)
+if (shapes.some((s) => s.name === 'postgres + rabbitmq')) {
+  describe('riding out a restart of RabbitMQ: two web and two worker processes on postgres + rabbitmq', () => {
+    test(`RabbitMQ restarted ${scenario}`, { timeout: 300_000 }, async () => {
+      const node = await ownRabbit()
       try {
-        await rabbitmqctl('set_permissions', '-p', vhost, new URL(brokerUrl).username || 'guest', '.*', '.*', '.*')
-        const url = new URL(brokerUrl)
-        url.pathname = `/${encodeURIComponent(vhost)}`
-        await saleThroughOutage(postgresShape(url.toString()), () => cutBroker(vhost)(), 'accepted')
+        await saleThroughOutage(postgresShape(node.url), restarting(node), 'accepted')
       } finally {
-        await rabbitmqctl('delete_vhost', vhost).catch(() => {})
+        await node.destroy()
       }
     })
   })
