@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { siteSecret } from './adapters/db/secrets.ts'
 import { loadConfig, type Config } from './config.ts'
@@ -58,7 +58,7 @@ export const admissionOf = (contexts: readonly ContextModule[], deps: { db: Data
 export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   const config = deps.config ?? loadConfig({})
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBodyBytes, disableRequestLogging: true, return503OnClosing: true,
+    loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBodyBytes, logController: new LogController({ disableRequestLogging: true }), return503OnClosing: true,
     frameworkErrors: answerFrameworkError, trustProxy: trustedProxies(config.POPCORN_TRUST_PROXY),
   })
   registerErrorHandling(app, deps.db)
