@@ -109,8 +109,8 @@ describe('ordering over the browser socket (embedded shape)', () => {
     assert.equal(mine.yours, true)
     const adasPage = await (await fetch(`${url}/orders/${orderId}`, { headers: asAda })).text()
     assert.match(adasPage, /ada\.lovelace@example\.com/)
-    // The page says which showing it is for: the movie, the theater and when.
-    assert.match(adasPage, /<p class="order-showing"><strong>Dune<\/strong> at Breda, <time datetime="[^"]+">\w+day, \d+ \w+ \d{4} at \d\d:\d\d<\/time><\/p>/)
+    // The page says which showing it is for: the movie, the theater, the screen and when.
+    assert.match(adasPage, /<p class="order-showing"><strong>Dune<\/strong> at Breda, Zaal \d+, <time datetime="[^"]+">\w+day, \d+ \w+ \d{4} at \d\d:\d\d<\/time><\/p>/)
     const stranger = shopper()
     for (const headers of [{}, { cookie: await stranger.sessionCookie(url) }, { cookie: `popcorn_session=${idOf(ada.cookie)}` }] as Record<string, string>[]) {
       const theirs = (await (await fetch(`${url}/api/orders/${orderId}`, { headers })).json()) as { email: string; yours: boolean; clientSession?: string }

@@ -23,6 +23,8 @@ export interface ShowtimeRow {
   readonly showtimeId: string
   readonly movieTitle: string
   readonly theaterName: string
+  /** The screen (hall); null for a showing opened before it was carried. */
+  readonly screen: string | null
   readonly startsAt: string
   readonly ticketType: string
   readonly policy: OversellingPolicy
@@ -105,7 +107,7 @@ export const alternativeTo = async (sql: Sql, showtime: { showtimeId: string; mo
 
 export const showtimeById = async (sql: Sql, showtimeId: string): Promise<ShowtimeRow | undefined> =>
   (await sql.query<ShowtimeRow>(
-    `select showtime_id as "showtimeId", movie_title as "movieTitle", theater_name as "theaterName", starts_at as "startsAt",
+    `select showtime_id as "showtimeId", movie_title as "movieTitle", theater_name as "theaterName", screen, starts_at as "startsAt",
             ticket_type as "ticketType", policy, price_cents as "priceCents", drawing_at as "drawingAt", capacity, seats_left as "seatsLeft"
      from ordering.showtimes where showtime_id = $1`, [showtimeId])).rows[0]
 
@@ -114,10 +116,11 @@ export const saveShowtimeView = async (sql: Sql, loaded: LoadedShowtime) => {
   if (loaded.state.status !== 'open') return
   const { showtime, capacity, seatsLeft } = loaded.state
   await sql.query(
-    `insert into ordering.showtimes (showtime_id, movie_title, theater_name, starts_at, ticket_type, policy, price_cents, drawing_at, capacity, seats_left, version)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-     on conflict (showtime_id) do update set capacity = excluded.capacity, seats_left = excluded.seats_left, version = excluded.version`,
-    [showtime.showtimeId, showtime.movieTitle, showtime.theaterName, showtime.startsAt, showtime.ticketType, showtime.policy, showtime.priceCents, showtime.drawingAt, capacity, seatsLeft, loaded.version],
+    `insert into ordering.showtimes (showtime_id, movie_title, theater_name, starts_at, ticket_type, policy, price_cents, drawing_at, capacity, seats_left, version, screen)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     on conflict (showtime_id) do update set capacity = excluded.capacity, seats_left = excluded.seats_left, version = excluded.version,
+       screen = coalesce(excluded.screen, ordering.showtimes.screen)`,
+    [showtime.showtimeId, showtime.movieTitle, showtime.theaterName, showtime.startsAt, showtime.ticketType, showtime.policy, showtime.priceCents, showtime.drawingAt, capacity, seatsLeft, loaded.version, showtime.screen ?? null],
   )
 }
 
