@@ -12,6 +12,8 @@ import { admitEveryone, type Admission } from './web/admission.ts'
 import { alwaysAvailable, type Availability } from './web/availability.ts'
 import { browserSessions, registerBrowserSessions, type BrowserSessions } from './web/browser-session.ts'
 import { registerAdminGuard } from './web/admin-guard.ts'
+import { registerCsrf } from './web/csrf.ts'
+import { everyoneAnonymous, type Identity, registerIdentity } from './web/identity.ts'
 import { trustedProxies } from './web/client-address.ts'
 import { answerFrameworkError, registerErrorHandling } from './web/error-handler.ts'
 import { registerViews } from './web/views.ts'
@@ -34,6 +36,8 @@ export interface AppDeps {
   readonly availability?: Availability
   /** The browser sessions' signer, when the caller made it already (a web node shares it with its sockets). */
   readonly browserSessions?: BrowserSessions
+  /** Who is logged in, when the caller made it already (a web node shares it with its sockets). */
+  readonly identity?: Identity
 }
 
 /** Browser sessions signed with the site's key for them (POPCORN_SECRET's, or one kept in the database). */
@@ -45,6 +49,13 @@ export const availabilityOf = (contexts: readonly ContextModule[], deps: { db: D
   const providers = contexts.filter((context) => context.availability)
   if (providers.length > 1) throw new Error(`only one context may say what is sold out; ${providers.map((c) => c.name).join(' and ')} both do`)
   return providers[0]?.availability?.(deps) ?? alwaysAvailable
+}
+
+/** Who is logged in, as the context that provides it (accounts) says; without it everyone is anonymous. */
+export const identityOf = (contexts: readonly ContextModule[], deps: { db: Database; config: Config }): Identity => {
+  const providers = contexts.filter((context) => context.identity)
+  if (providers.length > 1) throw new Error(`only one context may say who is logged in; ${providers.map((c) => c.name).join(' and ')} both do`)
+  return providers[0]?.identity?.(deps) ?? everyoneAnonymous
 }
 
 /** The gate of the context that provides one (the waiting room); without it everyone may order. */
@@ -66,12 +77,16 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   registerBrowserSessions(app, deps.browserSessions ?? await browserSessionsOf(deps.db, config))
   await app.register(formBody)
   await registerViews(app)
+  // After the views: their hook starts each reply's `locals` afresh, and these add to it.
+  registerCsrf(app, await siteSecret(deps.db, 'csrf', config.POPCORN_SECRET))
+  const contexts = (deps.contexts ?? allContexts).map(onWebNode)
+  const identity = deps.identity ?? identityOf(contexts, { db: deps.db, config })
+  registerIdentity(app, identity)
   app.get('/health', async () => ({ status: 'ok', ...deps.describe() }))
   await app.register(opsApi(deps.bus.errors))
-  const contexts = (deps.contexts ?? allContexts).map(onWebNode)
   const availability = deps.availability ?? availabilityOf(contexts, { db: deps.db })
   const admission = deps.admission ?? admissionOf(contexts, { db: deps.db, config, logger: deps.logger, availability })
-  const web = { db: deps.db, session: deps.session, logger: deps.logger, config, admission, availability }
+  const web = { db: deps.db, session: deps.session, logger: deps.logger, config, admission, availability, identity }
   for (const context of contexts) if (context.web) await app.register(context.web(web))
   // The staff's index: behind the admin guard, as everything under /admin.
   app.get('/admin', async (_, reply) => reply.view('web/views/admin.eta', { title: 'Staff', mailbox: config.POPCORN_DEV_MAILBOX === 'on' }))

@@ -17,6 +17,8 @@ const schema = z.object({
   /** `amqp://…` runs the RabbitMQ transport; unset, messages travel in a queue in the database. */
   POPCORN_BROKER_URL: z.string().regex(/^amqps?:\/\/.+/, 'must start with amqp:// or amqps://').optional(),
   POPCORN_BROKER_NAMESPACE: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'lower-case letters, digits and dashes').default('popcorn'),
+  /** Where people reach the site, for the links in e-mails (verify an address, reset a password); unset, http://HOST:PORT. */
+  POPCORN_PUBLIC_URL: z.url({ protocol: /^https?$/ }).max(200).optional(),
   POPCORN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Batches each endpoint handles at once in this process; unset: 8 on PostgreSQL, 1 on PGlite (see busSettingsOf). */
   POPCORN_CONCURRENCY: number(1, 256).optional(),
@@ -79,6 +81,10 @@ const schema = z.object({
 })
 
 export type Config = z.infer<typeof schema>
+
+/** The site's address as people reach it, without a trailing slash: the base of every link in an e-mail. */
+export const publicUrlOf = (config: Pick<Config, 'POPCORN_PUBLIC_URL' | 'HOST' | 'PORT'>) =>
+  (config.POPCORN_PUBLIC_URL ?? `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`).replace(/\/+$/, '')
 
 /** Never echoed back in an error: a wrong secret is still somebody's secret. */
 const secretSettings = new Set(['POPCORN_SECRET', 'POPCORN_ADMIN_PASSWORD'])

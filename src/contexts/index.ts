@@ -6,6 +6,7 @@ import type { EndpointDefinition } from '../messaging/endpoint.ts'
 import type { HandlerRegistration } from '../messaging/handler.ts'
 import type { Admission } from '../web/admission.ts'
 import type { Availability } from '../web/availability.ts'
+import type { Identity } from '../web/identity.ts'
 import type { BrowserSocket, Realtime } from '../web/realtime.ts'
 import type { MessageDefinition } from '../messaging/message.ts'
 import type { MessageSession } from '../messaging/session.ts'
@@ -17,6 +18,7 @@ import { billing } from './billing/index.ts'
 import { ops } from './ops/index.ts'
 import { waitingRoom } from './waiting-room/index.ts'
 import { drawing } from './drawing/index.ts'
+import { accounts } from './accounts/index.ts'
 
 /** What a context's pages and routes get from the web process. */
 export interface WebDeps {
@@ -31,6 +33,8 @@ export interface WebDeps {
   readonly admission: Admission
   /** Which showtimes ordering's view shows sold out (for the waiting room; every one may have seats, without it). */
   readonly availability?: Availability
+  /** Who a request's or a socket's cookies log in (accounts); everyone is anonymous without it. */
+  readonly identity?: Identity
 }
 
 /** What a context's back end gets when a process starts it (once, before its endpoint consumes). */
@@ -56,6 +60,8 @@ export interface ContextModule {
   readonly socket?: (deps: WebDeps) => (client: BrowserSocket) => void
   /** Admission control in front of ordering (the waiting room): at most one context provides it. */
   readonly admission?: (deps: Pick<WebDeps, 'db' | 'config' | 'logger' | 'availability'>) => Admission
+  /** Who is logged in (accounts): at most one context provides it. */
+  readonly identity?: (deps: Pick<WebDeps, 'db' | 'config'>) => Identity
   /** Which of its showtimes are sold out, as its writers last decided (ordering): at most one context provides it. */
   readonly availability?: (deps: Pick<WebDeps, 'db'>) => Availability
   /** Handlers on each web node's own queue: replies and events to push to the browsers it holds. */
@@ -75,4 +81,4 @@ export const onWebNode = (context: ContextModule): ContextModule =>
   context.perWebNode ? { ...context, ...context.perWebNode(), perWebNode: undefined } : context
 
 /** Every context, in the order their migrations apply. */
-export const contexts: readonly ContextModule[] = [catalog, ordering, billing, notifications, ops, waitingRoom, drawing]
+export const contexts: readonly ContextModule[] = [catalog, ordering, billing, notifications, ops, waitingRoom, drawing, accounts]

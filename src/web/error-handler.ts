@@ -11,9 +11,15 @@ const fromFastify: Record<string, HttpErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_REQUEST',
 }
 
-/** A person's browser asking for a page gets an HTML error page; the JSON API, health and assets get the JSON shape. */
+/** A browser's form post: what it gets back is a page, as after following a link. */
+const fromForm = (request: FastifyRequest) => /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(request.headers['content-type'] ?? '')
+
+/**
+ * A person's browser asking for a page, or posting a form, gets an HTML error page; the JSON API, health and assets
+ * get the JSON shape.
+ */
 const wantsPage = (request: FastifyRequest) =>
-  (request.method === 'GET' || request.method === 'HEAD') && !/^\/(api|assets)\/|^\/health(\?|$)/.test(request.url)
+  (request.method === 'GET' || request.method === 'HEAD' || fromForm(request)) && !/^\/(api|assets)\/|^\/health(\?|$)/.test(request.url)
 
 /** Answers with the error: the HTML page a browser asked for, or the JSON shape. */
 const send = async (request: FastifyRequest, reply: FastifyReply, answer: HttpError) => {

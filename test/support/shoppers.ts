@@ -38,6 +38,9 @@ export const shopper = () => {
       return cookie
     },
     sessionCookie,
+    /** The form token of this shopper's session, as a page's form carries it (`_csrf`). */
+    formToken: async (url: string) =>
+      ((await (await fetch(`${url}/api/form-token`, { headers: { cookie: await sessionCookie(url) } })).json()) as { token: string }).token,
     connect: async (url: string) => {
       const cookie = await sessionCookie(url)
       return new Promise<ShopperSocket>((resolve, reject) => {

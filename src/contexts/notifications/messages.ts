@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { defineEvent } from '../../messaging/message.ts'
+import { defineCommand, defineEvent } from '../../messaging/message.ts'
 
 /** Notifications' public contract: what it tells the rest of the system once an e-mail has gone out. */
 
-export const emailKinds = ['tickets', 'drawing-entry', 'not-drawn', 'apology', 'verification'] as const
+export const emailKinds = ['tickets', 'drawing-entry', 'not-drawn', 'apology', 'verification', 'password-reset'] as const
 export const emailKind = z.enum(emailKinds)
 export type EmailKind = z.infer<typeof emailKind>
 
@@ -14,4 +14,15 @@ export const EmailSent = defineEvent('notifications.EmailSent', z.object({
   orderId: z.uuid().optional(),
 }))
 
-export const notificationsMessages = [EmailSent]
+/**
+ * An e-mail about a person's account, with the one link it is for (verify the address, reset the password). A command,
+ * not an event: the link is a secret for its addressee, so it goes to notifications alone, never to every subscriber.
+ */
+export const SendAccountEmail = defineCommand('notifications.SendAccountEmail', 'notifications', z.object({
+  kind: z.enum(['verification', 'password-reset']),
+  accountId: z.uuid(),
+  to: z.email().max(200),
+  link: z.url({ protocol: /^https?$/ }).max(500),
+}))
+
+export const notificationsMessages = [EmailSent, SendAccountEmail]

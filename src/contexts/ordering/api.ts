@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { failureOf, logFailure } from '../../web/acks.ts'
 import { waitingRoomUrlOf, withPlaceCookie } from '../../web/admission.ts'
@@ -8,7 +8,8 @@ import { maskedEmail } from '../../web/format.ts'
 import type { BrowserSocket } from '../../web/realtime.ts'
 import type { WebDeps } from '../index.ts'
 import type { EdgeEstimate } from './edge-estimate.ts'
-import { orderById, ordersOfSession, showtimeById } from './orders.ts'
+import { orderById, ordersOfAccount, ordersOfSession, showtimeById } from './orders.ts'
+import type { Viewer } from '../../web/identity.ts'
 import { isSoldOutAtOnce, placeOrder } from './place-order.ts'
 
 const idParams = z.object({ orderId: z.uuid('an order id is a uuid') })
@@ -19,14 +20,15 @@ type Ack = (answer: unknown) => void
 
 
 /**
- * An order as its page and the API show it: the e-mail address whole only to the browser session that placed it,
- * masked to anyone else who has the order's id (a shared link, a guess); the session itself never shown.
+ * An order as its page and the API show it: the e-mail address whole only to the browser session that placed it and
+ * to the account it belongs to, masked to anyone else who has the order's id (a shared link, a guess); the session
+ * and the account never shown.
  */
-const visibleOrder = async (deps: WebDeps, orderId: string, browserSession: string) => {
+const visibleOrder = async (deps: WebDeps, orderId: string, browserSession: string, viewer: Viewer | undefined) => {
   const order = await orderById(deps.db, orderId)
   if (!order) throw new HttpError('NOT_FOUND', `no order ${orderId}`)
-  const { clientSession, ...visible } = order
-  const yours = clientSession === browserSession
+  const { clientSession, accountId, ...visible } = order
+  const yours = clientSession === browserSession || (viewer !== undefined && accountId === viewer.accountId)
   return { ...visible, email: yours ? visible.email : maskedEmail(visible.email), yours }
 }
 
@@ -46,7 +48,7 @@ export const orderingWeb = (estimate: EdgeEstimate) => (web: WebDeps) => async (
   const deps = { ...web, estimate }
   // 202: taken, to be decided; 200: answered already (sold out, from what this node knows), nothing taken.
   app.post('/api/orders', async (request, reply) => {
-    const placed = await placeOrder(deps, withPlaceCookie(request.body, request.headers.cookie), request.browserSession, clientAddress(request.raw, deps.config.POPCORN_TRUST_PROXY))
+    const placed = await placeOrder(deps, withPlaceCookie(request.body, request.headers.cookie), request.browserSession, clientAddress(request.raw, deps.config.POPCORN_TRUST_PROXY), request.viewer?.accountId)
     return reply.status(isSoldOutAtOnce(placed) ? 200 : 202).send(placed)
   })
 
@@ -55,7 +57,7 @@ export const orderingWeb = (estimate: EdgeEstimate) => (web: WebDeps) => async (
   app.post('/orders', async (request, reply) => {
     let placed
     try {
-      placed = await placeOrder(deps, withPlaceCookie(request.body, request.headers.cookie), request.browserSession, clientAddress(request.raw, deps.config.POPCORN_TRUST_PROXY))
+      placed = await placeOrder(deps, withPlaceCookie(request.body, request.headers.cookie), request.browserSession, clientAddress(request.raw, deps.config.POPCORN_TRUST_PROXY), request.viewer?.accountId)
     } catch (error) {
       const room = waitingRoomUrlOf(error)
       if (room) return reply.redirect(room, 303)
@@ -80,11 +82,21 @@ export const orderingWeb = (estimate: EdgeEstimate) => (web: WebDeps) => async (
     return { showtimeId, capacity: showtime.capacity, seatsLeft: showtime.seatsLeft }
   })
 
-  app.get('/api/orders/:orderId', async (request) => visibleOrder(deps, parse(idParams, request.params, 'path').orderId, request.browserSession))
+  app.get('/api/orders/:orderId', async (request) => visibleOrder(deps, parse(idParams, request.params, 'path').orderId, request.browserSession, request.viewer))
+
+  // My orders: the account's, and this browser's that no account has yet. An order placed here just before logging
+  // in is the account's once ordering has heard of the login; until then it shows as this browser's, so the person
+  // never sees it vanish in between (their own writes, read at once).
+  const myOrders = async (request: FastifyRequest) =>
+    (await ordersOfAccount(deps.db, { browserSession: request.browserSession, ...(request.viewer && { accountId: request.viewer.accountId }) }))
+      .map(({ attached, ...order }) => ({ ...order, fromThisBrowser: !attached }))
+  app.get('/api/my-orders', async (request) => ({ loggedIn: request.viewer !== undefined, items: await myOrders(request) }))
+  app.get('/my-orders', async (request, reply) =>
+    reply.view('contexts/ordering/views/my-orders.eta', { title: 'My orders', nav: 'orders', orders: await myOrders(request), loggedIn: request.viewer !== undefined }))
 
   app.get('/orders/:orderId', async (request, reply) => {
     const { orderId } = parse(idParams, request.params, 'path')
-    const order = await visibleOrder(deps, orderId, request.browserSession)
+    const order = await visibleOrder(deps, orderId, request.browserSession, request.viewer)
     // Which showing, where and when: what a person looks up the order for.
     const showtime = await showtimeById(deps.db, order.showtimeId)
     return reply.view('contexts/ordering/views/order.eta', { title: `Order ${orderId.slice(0, 8)}`, order, showtime })
@@ -95,10 +107,17 @@ export const orderingWeb = (estimate: EdgeEstimate) => (web: WebDeps) => async (
 export const orderingSocket = (estimate: EdgeEstimate) => (web: WebDeps) => ({ browserSession, socket }: BrowserSocket) => {
   const deps = { ...web, estimate }
   const address = clientAddress(socket.request, deps.config.POPCORN_TRUST_PROXY)
+  // Who is logged in on this socket, asked once, at its first order (a login later opens a new page, and a new socket).
+  let viewer: Promise<Viewer | undefined> | undefined
   socket.on('order:submit', async (payload: unknown, ack?: Ack) => {
     if (typeof ack !== 'function') return
     try {
-      ack({ ok: true, ...(await placeOrder(deps, payload, browserSession, address)) })
+      viewer ??= deps.identity?.viewerOf(socket.request.headers.cookie) ?? Promise.resolve(undefined)
+      const accountId = (await viewer.catch((error: unknown) => {
+        viewer = undefined // asked again at the next order
+        throw error
+      }))?.accountId
+      ack({ ok: true, ...(await placeOrder(deps, payload, browserSession, address, accountId)) })
     } catch (error) {
       logFailure(deps, error, { event: 'order:submit', browserSession })
       ack(failureOf(error, deps.db))

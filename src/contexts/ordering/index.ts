@@ -8,11 +8,12 @@ import { pushOrderOutcome } from './handlers/order-outcome.web-handler.ts'
 import { orderingMessages } from './messages.ts'
 import { seatsLeftIn, soldOutShowtimes } from './orders.ts'
 import { EntryNotDrawn } from '../drawing/messages.ts'
+import { SignedIn } from '../accounts/messages.ts'
 
 export const ordering: ContextModule = {
   name: 'ordering',
-  // EntryNotDrawn is the drawing's; listed so that ordering's endpoint can run in a process without the drawing.
-  messages: [...orderingMessages, OpenShowtime, EntryNotDrawn],
+  // EntryNotDrawn is the drawing's, SignedIn accounts'; listed so that ordering's endpoint can run in a process without them.
+  messages: [...orderingMessages, OpenShowtime, EntryNotDrawn, SignedIn],
   migrations: { owner: 'ordering', dir: fileURLToPath(new URL('./migrations', import.meta.url)) },
   endpoint: orderingEndpoint,
   // What the web's view of the showtimes shows sold out: the waiting room stops queuing for those.

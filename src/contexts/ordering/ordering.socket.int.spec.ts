@@ -130,9 +130,10 @@ describe('ordering over the browser socket (embedded shape)', () => {
     const orderId = await formOrderId()
     assert.ok(orderId, 'the form has its order id')
     assert.notEqual(await formOrderId(), orderId, 'another page, another order')
+    const _csrf = await buyer.formToken(url)
     const post = () => fetch(`${url}/orders`, {
       method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ orderId, showtimeId, tickets: '2', email: 'form@example.com' }).toString(),
+      body: new URLSearchParams({ orderId, showtimeId, tickets: '2', email: 'form@example.com', _csrf }).toString(),
     })
     const answers = await Promise.all([post(), post(), post()])
     assert.deepEqual(answers.map((a) => [a.status, a.headers.get('location')]), Array(3).fill([303, `/orders/${orderId}`]))
@@ -142,9 +143,10 @@ describe('ordering over the browser socket (embedded shape)', () => {
   test('the form without a script, refused, answers with a page that says what to fix in the site\'s words, not the API\'s JSON', async () => {
     const buyer = shopper()
     const cookie = await buyer.sessionCookie(url)
+    const _csrf = await buyer.formToken(url)
     const answer = await fetch(`${url}/orders`, {
       method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ showtimeId, tickets: '99', email: '<script>alert(1)</script>' }).toString(),
+      body: new URLSearchParams({ showtimeId, tickets: '99', email: '<script>alert(1)</script>', _csrf }).toString(),
     })
     assert.equal(answer.status, 400)
     assert.match(String(answer.headers.get('content-type')), /^text\/html/)
@@ -156,7 +158,7 @@ describe('ordering over the browser socket (embedded shape)', () => {
     assert.doesNotMatch(page, /"error"|✖|<script>alert/)
     const missing = await fetch(`${url}/orders`, {
       method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ showtimeId: 'no-such-showing', tickets: '1', email: 'a@example.com' }).toString(),
+      body: new URLSearchParams({ showtimeId: 'no-such-showing', tickets: '1', email: 'a@example.com', _csrf }).toString(),
     })
     assert.equal(missing.status, 404)
     assert.match(await missing.text(), /We could not place it: no showtime &quot;no-such-showing&quot; is open for orders/)

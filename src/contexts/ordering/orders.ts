@@ -43,6 +43,8 @@ interface Received {
   readonly tickets: number
   readonly email: string
   readonly clientSession: string | null
+  /** The account logged in when it was placed, if any. */
+  readonly accountId?: string
   /** The outcome the customer was told, when an optimistic showtime's web node accepted the order at the edge. */
   readonly acceptedAtEdge?: unknown
 }
@@ -54,12 +56,13 @@ interface Received {
  */
 const receiveOrders = together(async (sql: Sql, orders: readonly Received[]) => {
   const { rows } = await sql.query<{ orderId: string }>(
-    `insert into ordering.orders (order_id, showtime_id, tickets, email, client_session, status, outcome, accepted_at_edge)
-     select * from unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::boolean[])
+    `insert into ordering.orders (order_id, showtime_id, tickets, email, client_session, status, outcome, accepted_at_edge, account_id)
+     select * from unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::boolean[], $9::uuid[])
      on conflict (order_id) do nothing returning order_id::text as "orderId"`,
     [orders.map((o) => o.orderId), orders.map((o) => o.showtimeId), orders.map((o) => o.tickets), orders.map((o) => o.email),
       orders.map((o) => o.clientSession), orders.map((o) => (o.acceptedAtEdge ? 'accepted' : 'received')),
-      orders.map((o) => (o.acceptedAtEdge ? JSON.stringify(o.acceptedAtEdge) : null)), orders.map((o) => o.acceptedAtEdge !== undefined)],
+      orders.map((o) => (o.acceptedAtEdge ? JSON.stringify(o.acceptedAtEdge) : null)), orders.map((o) => o.acceptedAtEdge !== undefined),
+      orders.map((o) => o.accountId ?? null)],
   )
   const stored = new Set(rows.map((row) => row.orderId))
   return orders.map((order) => stored.delete(order.orderId))
@@ -71,12 +74,12 @@ const receiveOrders = together(async (sql: Sql, orders: readonly Received[]) => 
  */
 export const receiveOrder = (
   sql: Sql,
-  order: { orderId: string; showtimeId: string; tickets: number; email: string; clientSession: string | null },
+  order: { orderId: string; showtimeId: string; tickets: number; email: string; clientSession: string | null; accountId?: string },
   acceptedAtEdge?: { readonly outcome: unknown },
 ): Promise<boolean> => receiveOrders(sql, { ...order, ...(acceptedAtEdge && { acceptedAtEdge: acceptedAtEdge.outcome }) })
 
-type OrderOfSession = Order & { clientSession: string | null }
-const orderOfSessionColumns = `${orderColumns}, client_session as "clientSession"`
+type OrderOfSession = Order & { clientSession: string | null; accountId: string | null }
+const orderOfSessionColumns = `${orderColumns}, client_session as "clientSession", account_id as "accountId"`
 
 export const orderById = async (sql: Sql, orderId: string): Promise<OrderOfSession | undefined> =>
   (await sql.query<OrderOfSession>(`select ${orderOfSessionColumns} from ordering.orders where order_id = $1`, [orderId])).rows[0]
@@ -90,6 +93,20 @@ export const sharedOrderById = gatheredLookup((orderId: string) => orderId.toLow
 /** The orders of one browser session, for a client that reconnects and asks what it missed. */
 export const ordersOfSession = async (sql: Sql, clientSession: string, orderIds: readonly string[]): Promise<Order[]> =>
   (await sql.query<Order>(`select ${orderColumns} from ordering.orders where client_session = $1 and order_id = any($2::uuid[])`, [clientSession, orderIds])).rows
+
+/** An account's orders with their showings, newest first, and the ones this browser session placed that no account has yet. */
+export const ordersOfAccount = async (sql: Sql, who: { accountId?: string; browserSession: string }, limit = 100) =>
+  (await sql.query<Order & { movieTitle: string | null; theaterName: string | null; startsAt: string | null; attached: boolean }>(
+    `select o.order_id as "orderId", o.showtime_id as "showtimeId", o.tickets, o.email, o.status, o.outcome, o.created_at as "createdAt",
+       o.decided_at as "decidedAt", o.accepted_at_edge as "acceptedAtEdge", s.movie_title as "movieTitle", s.theater_name as "theaterName", s.starts_at as "startsAt",
+       o.account_id is not null as attached
+     from ordering.orders o left join ordering.showtimes s on s.showtime_id = o.showtime_id
+     where ($1::uuid is not null and o.account_id = $1) or (o.client_session = $2 and o.account_id is null)
+     order by o.created_at desc limit $3`, [who.accountId ?? null, who.browserSession, limit])).rows
+
+/** The orders a browser session placed that no account has yet become the account's (it logged in there). */
+export const attachOrdersOfSession = (sql: Sql, browserSession: string, accountId: string) =>
+  sql.query('update ordering.orders set account_id = $1 where client_session = $2 and account_id is null', [accountId, browserSession])
 
 export const recordOutcome = (sql: Sql, orderId: string, status: OrderStatus, outcome: unknown, at: Date) =>
   sql.query(`update ordering.orders set status = $2, outcome = $3, decided_at = $4 where order_id = $1`, [orderId, status, JSON.stringify(outcome), at])

@@ -192,7 +192,7 @@ for (const shape of shapes) {
         const form = await fetch(`${node.url}/orders`, {
           method: 'POST', redirect: 'manual',
           headers: { cookie: await ada.sessionCookie(node.url), 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ showtimeId: 'dune-tiny', tickets: '3', email: 'ada@example.com' }).toString(),
+          body: new URLSearchParams({ showtimeId: 'dune-tiny', tickets: '3', email: 'ada@example.com', _csrf: await ada.formToken(node.url) }).toString(),
         })
         assert.equal(form.status, 200)
         const page = await form.text()

@@ -101,6 +101,8 @@ export const placeOrder = async (
   browserSession: string,
   /** The client's address (behind the trusted proxies), for the per-address limit; unknown, not limited by it. */
   address?: string,
+  /** The account logged in, whose order it becomes. */
+  accountId?: string,
 ): Promise<Placed> => {
   await perSession.consume(browserSession).catch(() => {
     throw new HttpError('TOO_MANY_REQUESTS', 'too many orders from this browser at once; wait a few seconds and try again')
@@ -131,7 +133,7 @@ export const placeOrder = async (
     ? { outcome: { outcome: 'accepted' as const, orderId, showtimeId: order.showtimeId, tickets: order.tickets, totalCents: order.tickets * showtime.priceCents } }
     : undefined
   const received = await deps.session.grouped(async (tx, out) => {
-    const fresh = await receiveOrder(tx, { ...order, clientSession: browserSession }, edge)
+    const fresh = await receiveOrder(tx, { ...order, clientSession: browserSession, ...(accountId && { accountId }) }, edge)
     if (fresh) out.send(SubmitOrder, edge ? { ...order, acceptedAtEdge: true } : order, { messageId: orderId })
     if (fresh && edge) out.publish(OrderAcceptedAtEdge, { ...order, totalCents: edge.outcome.totalCents })
     return fresh

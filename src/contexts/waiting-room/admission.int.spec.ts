@@ -80,16 +80,16 @@ for (const shape of shapes) {
       const boss = admin(node.url)
       await boss.set('form-door', { mode: 'on', ratePerSecond: 0 })
       const ann = visitor(node.url)
-      const form = 'showtimeId=form-door&tickets=2&email=ann%40example.com'
-      const turnedAway = await ann.call('POST', '/orders', form)
+      const form = { showtimeId: 'form-door', tickets: '2', email: 'ann@example.com' }
+      const turnedAway = await ann.submit('/orders', form)
       assert.deepEqual([turnedAway.status, turnedAway.headers.get('location')], [303, '/waiting-room/form-door'])
 
-      const joined = await ann.call('POST', '/waiting-room/form-door', '')
+      const joined = await ann.submit('/waiting-room/form-door', {})
       assert.deepEqual([joined.status, joined.headers.get('location')], [303, '/waiting-room/form-door'])
       assert.ok(ann.cookies.get('popcorn_place_form-door'))
       await boss.set('form-door', { mode: 'on', ratePerSecond: 50 })
       await eventually(async () => assert.match((await ann.call('GET', '/waiting-room/form-door')).body, /It is your turn/))
-      const ordered = await ann.call('POST', '/orders', form)
+      const ordered = await ann.submit('/orders', form)
       assert.equal(ordered.status, 303)
       assert.match(String(ordered.headers.get('location')), /^\/orders\/[0-9a-f-]{36}$/)
     })

@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url'
+import { siteSecret } from '../../adapters/db/secrets.ts'
+import { publicUrlOf } from '../../config.ts'
+import type { Identity } from '../../web/identity.ts'
+import type { ContextModule } from '../index.ts'
+import { SendAccountEmail } from '../notifications/messages.ts'
+import { accountsWeb } from './api.ts'
+import { loginIdOf, viewerOfLogin } from './logins.ts'
+import { accountsMessages } from './messages.ts'
+
+/** People's accounts: register with a confirmed address, log in and out, choose a new password. */
+export const accounts: ContextModule = {
+  name: 'accounts',
+  // It sends notifications' SendAccountEmail; listed so that a process running accounts alone knows the type.
+  messages: [...accountsMessages, SendAccountEmail],
+  migrations: { owner: 'accounts', dir: fileURLToPath(new URL('./migrations', import.meta.url)) },
+  identity: ({ db, config }): Identity => {
+    const key = siteSecret(db, 'login', config.POPCORN_SECRET)
+    return {
+      async viewerOf(cookieHeader) {
+        if (!cookieHeader?.includes('popcorn_login=')) return undefined
+        const loginId = loginIdOf(cookieHeader, await key)
+        return loginId ? viewerOfLogin(db, loginId, new Date()) : undefined
+      },
+    }
+  },
+  web: ({ db, session, config }) => async (app) => {
+    const loginKey = await siteSecret(db, 'login', config.POPCORN_SECRET)
+    await app.register(accountsWeb({ db, session, loginKey, publicUrl: publicUrlOf(config), clock: () => new Date() }, config.POPCORN_TRUST_PROXY))
+  },
+}

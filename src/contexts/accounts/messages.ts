@@ -1,0 +1,20 @@
+import { z } from 'zod'
+import { defineEvent } from '../../messaging/message.ts'
+
+/** Accounts' public contract: what other contexts may hear of a person's account. */
+
+export const AccountRegistered = defineEvent('accounts.AccountRegistered', z.object({
+  accountId: z.uuid(),
+  email: z.email().max(200),
+}))
+
+/**
+ * A person logged in from a browser session: what that session did before (its orders) is theirs from now on.
+ * Carries the session's id, an internal address that is never shown.
+ */
+export const SignedIn = defineEvent('accounts.SignedIn', z.object({
+  accountId: z.uuid(),
+  browserSession: z.uuid(),
+}))
+
+export const accountsMessages = [AccountRegistered, SignedIn]

@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { csrfToken, csrfTokenValid } from './csrf.ts'
+
+const key = 'k'.repeat(43)
+const session = '6f1c1e9e-3f5a-4a8e-9a55-0c1c6d1f2b11'
+const other = '0b7a3a3c-8b44-4b6f-8f0e-4d7e2f3a9c01'
+const now = Date.UTC(2026, 11, 3, 12)
+
+describe('a form token', () => {
+  test('is good for the session it was made for', () =>
+    assert.equal(csrfTokenValid(key, session, csrfToken(key, session, now), now + 60_000), true))
+
+  test('is refused from another session (copied, or replayed by someone else)', () =>
+    assert.equal(csrfTokenValid(key, other, csrfToken(key, session, now), now), false))
+
+  test('is refused once a day old', () =>
+    assert.equal(csrfTokenValid(key, session, csrfToken(key, session, now), now + 24 * 3_600_000), false))
+
+  test('is refused when made with another key, altered, or not a token at all', () => {
+    assert.equal(csrfTokenValid(key, session, csrfToken('x'.repeat(43), session, now), now), false)
+    const [issued, mac] = csrfToken(key, session, now).split('.')
+    assert.equal(csrfTokenValid(key, session, `${(parseInt(issued!, 36) + 1000).toString(36)}.${mac}`, now), false)
+    for (const bad of [undefined, '', '.', 'abc', ['x'], 42, `${issued}.`]) assert.equal(csrfTokenValid(key, session, bad, now), false, String(bad))
+  })
+})
