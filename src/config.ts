@@ -82,9 +82,12 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>
 
-/** The site's address as people reach it, without a trailing slash: the base of every link in an e-mail. */
-export const publicUrlOf = (config: Pick<Config, 'POPCORN_PUBLIC_URL' | 'HOST' | 'PORT'>) =>
-  (config.POPCORN_PUBLIC_URL ?? `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`).replace(/\/+$/, '')
+/**
+ * The site's address as people reach it, without a trailing slash: the base of every link in an e-mail. Unset, the
+ * address the process listens on (`port`: the one it got, when PORT=0 asked for any).
+ */
+export const publicUrlOf = (config: Pick<Config, 'POPCORN_PUBLIC_URL' | 'HOST' | 'PORT'>, port: number = config.PORT) =>
+  (config.POPCORN_PUBLIC_URL ?? `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`).replace(/\/+$/, '')
 
 /** Never echoed back in an error: a wrong secret is still somebody's secret. */
 const secretSettings = new Set(['POPCORN_SECRET', 'POPCORN_ADMIN_PASSWORD'])

@@ -14,7 +14,7 @@ export interface AccountDeps {
   readonly db: Database
   readonly session: MessageSession
   /** The site's address as people reach it: the base of the links in e-mails. */
-  readonly publicUrl: string
+  readonly publicUrl: () => string
   /** Signs login cookies. */
   readonly loginKey: string
   readonly clock: () => Date
@@ -28,7 +28,7 @@ const done = <T>(value: T): Outcome<T> => ({ ok: true, value })
 const refused = (why: AccountRefusal | LoginRefusal): Outcome<never> => ({ ok: false, refused: why })
 
 const linkOf = (deps: AccountDeps, purpose: LinkPurpose, token: string) =>
-  `${deps.publicUrl}/account/${purpose === 'verify' ? 'verify' : 'reset'}/${token}`
+  `${deps.publicUrl()}/account/${purpose === 'verify' ? 'verify' : 'reset'}/${token}`
 
 /** Decides a command on an account and appends what it decided, in the caller's transaction. */
 const run = async (tx: Sql, accountId: string, command: AccountCommand, now: Date) => {

@@ -166,7 +166,7 @@ for (const shape of shapes) {
     let now = new Date('2026-12-03T12:00:00.000Z')
     before(async () => {
       node = await startPopcornNode(shape, [notifications, accounts])
-      deps = { db: node.world.db, session: node.bus.session('web'), publicUrl: 'https://popcorn.example', loginKey: 'k'.repeat(43), clock: () => now }
+      deps = { db: node.world.db, session: node.bus.session('web'), publicUrl: () => 'https://popcorn.example', loginKey: 'k'.repeat(43), clock: () => now }
     })
     after(() => node?.stop())
     const minutes = (n: number) => (now = new Date(now.getTime() + n * 60_000))

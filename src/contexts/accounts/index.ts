@@ -26,6 +26,10 @@ export const accounts: ContextModule = {
   },
   web: ({ db, session, config }) => async (app) => {
     const loginKey = await siteSecret(db, 'login', config.POPCORN_SECRET)
-    await app.register(accountsWeb({ db, session, loginKey, publicUrl: publicUrlOf(config), clock: () => new Date() }, config.POPCORN_TRUST_PROXY))
+    const listening = () => {
+      const address = app.server.address()
+      return typeof address === 'object' && address ? address.port : config.PORT
+    }
+    await app.register(accountsWeb({ db, session, loginKey, publicUrl: () => publicUrlOf(config, listening()), clock: () => new Date() }, config.POPCORN_TRUST_PROXY))
   },
 }
