@@ -7,7 +7,8 @@ import { accountIdOfEmail, accountIdOfLink, appendToAccount, claimEmail, loadAcc
 import { linkLifetimeMs, newToken, tokenHash } from './links.ts'
 import { clearLoginFailures, loginBlockedFor, recordLoginFailure, throttleKeys } from './login-throttle.ts'
 import { revokeEveryLogin, startLogin } from './logins.ts'
-import { AccountRegistered, SignedIn } from './messages.ts'
+import { AccountRegistered, ProjectAccount, SignedIn } from './messages.ts'
+import { projectionDue } from '../../messaging/switches.ts'
 import { decoyHash, hashPassword, verifyPassword } from './passwords.ts'
 
 export interface AccountDeps {
@@ -30,12 +31,19 @@ const refused = (why: AccountRefusal | LoginRefusal): Outcome<never> => ({ ok: f
 const linkOf = (deps: AccountDeps, purpose: LinkPurpose, token: string) =>
   `${deps.publicUrl()}/account/${purpose === 'verify' ? 'verify' : 'reset'}/${token}`
 
-/** Decides a command on an account and appends what it decided, in the caller's transaction. */
-const run = async (tx: Sql, accountId: string, command: AccountCommand, now: Date) => {
+/**
+ * Decides a command on an account and appends what it decided, in the caller's transaction, with the request to
+ * project it into the shared view (at once, or after ops' projection delay).
+ */
+const run = async (deps: AccountDeps, tx: Sql, out: SessionOutbox, accountId: string, command: AccountCommand, now: Date) => {
   const account = await loadAccount(tx, accountId)
   const decision = decide(command, account.state)
   if ('refused' in decision) return decision
   await appendToAccount(tx, account, decision.events, now)
+  if (decision.events.length > 0) {
+    const deliverAt = await projectionDue(deps.db, now, tx)
+    out.send(ProjectAccount, { accountId, version: account.version + decision.events.length }, { ...(deliverAt && { deliverAt }) })
+  }
   return { account, events: decision.events }
 }
 
@@ -51,7 +59,7 @@ export const register = async (deps: AccountDeps, input: { email: string; passwo
   return deps.session.transaction(async (tx, out) => {
     if (!(await claimEmail(tx, input.email, accountId))) return refused('already-registered')
     const expiresAt = new Date(now.getTime() + linkLifetimeMs.verify).toISOString()
-    const result = await run(tx, accountId, { type: 'Register', data: { email: input.email, passwordHash, tokenHash: hash, expiresAt } }, now)
+    const result = await run(deps, tx, out, accountId, { type: 'Register', data: { email: input.email, passwordHash, tokenHash: hash, expiresAt } }, now)
     if ('refused' in result) return refused(result.refused)
     await recordLink(tx, hash, accountId)
     out.publish(AccountRegistered, { accountId, email: input.email })
@@ -71,7 +79,7 @@ export const sendLinkAgain = async (deps: AccountDeps, email: string, purpose: L
     if (!accountId) return
     const { token, tokenHash: hash } = newToken()
     const expiresAt = new Date(now.getTime() + linkLifetimeMs[purpose]).toISOString()
-    const result = await run(tx, accountId, { type: 'IssueLink', data: { purpose, tokenHash: hash, expiresAt } }, now)
+    const result = await run(deps, tx, out, accountId, { type: 'IssueLink', data: { purpose, tokenHash: hash, expiresAt } }, now)
     if ('refused' in result || result.account.state.status !== 'registered') return
     await recordLink(tx, hash, accountId)
     sendLink(out, deps, accountId, result.account.state.email, purpose, token)
@@ -81,11 +89,11 @@ export const sendLinkAgain = async (deps: AccountDeps, email: string, purpose: L
 /** Follows a confirmation link: the address is confirmed, once. */
 export const verifyEmail = async (deps: AccountDeps, token: string): Promise<Outcome> => {
   const now = deps.clock()
-  return deps.session.transaction(async (tx) => {
+  return deps.session.transaction(async (tx, out) => {
     const hash = tokenHash(token)
     const accountId = await accountIdOfLink(tx, hash)
     if (!accountId) return refused('link-unknown')
-    const result = await run(tx, accountId, { type: 'VerifyEmail', data: { tokenHash: hash, now: now.toISOString() } }, now)
+    const result = await run(deps, tx, out, accountId, { type: 'VerifyEmail', data: { tokenHash: hash, now: now.toISOString() } }, now)
     return 'refused' in result ? refused(result.refused) : done(undefined)
   })
 }
@@ -103,11 +111,11 @@ export const resetLinkProblem = async (deps: AccountDeps, token: string): Promis
 export const resetPassword = async (deps: AccountDeps, token: string, password: string): Promise<Outcome> => {
   const passwordHash = await hashPassword(password)
   const now = deps.clock()
-  return deps.session.transaction(async (tx) => {
+  return deps.session.transaction(async (tx, out) => {
     const hash = tokenHash(token)
     const accountId = await accountIdOfLink(tx, hash)
     if (!accountId) return refused('link-unknown')
-    const result = await run(tx, accountId, { type: 'ResetPassword', data: { tokenHash: hash, passwordHash, now: now.toISOString() } }, now)
+    const result = await run(deps, tx, out, accountId, { type: 'ResetPassword', data: { tokenHash: hash, passwordHash, now: now.toISOString() } }, now)
     if ('refused' in result) return refused(result.refused)
     await revokeEveryLogin(tx, accountId, now)
     return done(undefined)
@@ -142,6 +150,15 @@ export const logIn = async (
     out.publish(SignedIn, { accountId, browserSession: input.browserSession })
     return done({ setCookie, accountId })
   }, { originClient: input.browserSession })
+}
+
+/** The name shown with what the person writes; the person's own pages show it at once, the rest once projected. */
+export const changeProfile = async (deps: AccountDeps, accountId: string, displayName: string): Promise<Outcome> => {
+  const now = deps.clock()
+  return deps.session.transaction(async (tx, out) => {
+    const result = await run(deps, tx, out, accountId, { type: 'ChangeProfile', data: { displayName } }, now)
+    return 'refused' in result ? refused(result.refused) : done(undefined)
+  })
 }
 
 /** Minutes until a throttled login may be tried again, for the page that says so. */

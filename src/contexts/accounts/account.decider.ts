@@ -20,6 +20,8 @@ export type AccountState =
     readonly email: string
     readonly passwordHash: string
     readonly verified: boolean
+    /** The name shown with what the person writes (reviews); empty until they choose one. */
+    readonly displayName: string
     /** Every link issued, by token hash; the newest of each purpose is the one that counts. */
     readonly links: Readonly<Record<string, Link>>
     readonly newest: Readonly<Partial<Record<LinkPurpose, string>>>
@@ -30,12 +32,14 @@ export type AccountCommand =
   | { readonly type: 'IssueLink'; readonly data: { readonly purpose: LinkPurpose; readonly tokenHash: string; readonly expiresAt: string } }
   | { readonly type: 'VerifyEmail'; readonly data: { readonly tokenHash: string; readonly now: string } }
   | { readonly type: 'ResetPassword'; readonly data: { readonly tokenHash: string; readonly passwordHash: string; readonly now: string } }
+  | { readonly type: 'ChangeProfile'; readonly data: { readonly displayName: string } }
 
 export type AccountEvent =
   | { readonly type: 'AccountRegistered'; readonly data: { readonly email: string; readonly passwordHash: string } }
   | { readonly type: 'LinkIssued'; readonly data: { readonly purpose: LinkPurpose; readonly tokenHash: string; readonly expiresAt: string } }
   | { readonly type: 'EmailVerified'; readonly data: { readonly tokenHash: string } }
   | { readonly type: 'PasswordReset'; readonly data: { readonly tokenHash: string; readonly passwordHash: string } }
+  | { readonly type: 'ProfileChanged'; readonly data: { readonly displayName: string } }
 
 /** Why a command was refused, in the domain's words; the route says it to the person. */
 export type AccountRefusal =
@@ -96,6 +100,11 @@ export const decide = (command: AccountCommand, state: AccountState): Decision =
       if (problem) return { refused: problem }
       return { events: [{ type: 'PasswordReset', data: { tokenHash: command.data.tokenHash, passwordHash: command.data.passwordHash } }] }
     }
+    case 'ChangeProfile': {
+      if (state.status === 'none') return { refused: 'no-account' }
+      // Saving what is there already is no change: nothing to tell anyone.
+      return state.displayName === command.data.displayName ? { events: [] } : { events: [{ type: 'ProfileChanged', data: command.data }] }
+    }
     default: return unreachable(command)
   }
 }
@@ -106,7 +115,7 @@ const useLink = (state: Registered, tokenHash: string): Registered['links'] =>
 export const evolve = (state: AccountState, event: AccountEvent): AccountState => {
   switch (event.type) {
     case 'AccountRegistered':
-      return { status: 'registered', email: event.data.email, passwordHash: event.data.passwordHash, verified: false, links: {}, newest: {} }
+      return { status: 'registered', email: event.data.email, passwordHash: event.data.passwordHash, verified: false, displayName: '', links: {}, newest: {} }
     case 'LinkIssued': {
       if (state.status !== 'registered') return state
       const { purpose, tokenHash, expiresAt } = event.data
@@ -119,6 +128,8 @@ export const evolve = (state: AccountState, event: AccountEvent): AccountState =
       return state.status === 'registered'
         ? { ...state, passwordHash: event.data.passwordHash, verified: true, links: useLink(state, event.data.tokenHash) }
         : state
+    case 'ProfileChanged':
+      return state.status === 'registered' ? { ...state, displayName: event.data.displayName } : state
     default: return unreachable(event)
   }
 }

@@ -68,6 +68,15 @@ describe('an account', () => {
   test('a reset verifies the address: the verification link then says so', () =>
     given([registered, issued('t1'), issued('r1', 'reset'), wasReset('r1')]).when(verify('t1')).refused('already-verified'))
 
+  test('a profile gets the name its person chose', () =>
+    given([registered]).when({ type: 'ChangeProfile', data: { displayName: 'Ada L.' } }).then([{ type: 'ProfileChanged', data: { displayName: 'Ada L.' } }]))
+
+  test('saving the same name again changes nothing', () =>
+    given([registered, { type: 'ProfileChanged', data: { displayName: 'Ada L.' } }]).when({ type: 'ChangeProfile', data: { displayName: 'Ada L.' } }).then([]))
+
+  test('no profile without an account', () =>
+    given([]).when({ type: 'ChangeProfile', data: { displayName: 'Ada' } }).refused('no-account'))
+
   test('an expired reset link is refused', () =>
     given([registered, issued('r1', 'reset', at(5))]).when(reset('r1', at(6))).refused('link-expired'))
 })

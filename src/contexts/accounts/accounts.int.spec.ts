@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test'
 import { eventually } from '../../../test/support/eventually.ts'
 import { showtime, startPopcornNode, type PopcornNode } from '../../../test/support/popcorn-node.ts'
 import { shapes } from '../../../test/support/shapes.ts'
-import { visitor, type Visitor } from '../../../test/support/visitor.ts'
+import { admin, visitor, type Visitor } from '../../../test/support/visitor.ts'
+import { ops } from '../ops/index.ts'
 import { notifications } from '../notifications/index.ts'
 import { ordering } from '../ordering/index.ts'
 import { type AccountDeps, logIn, register, resetPassword, sendLinkAgain, verifyEmail } from './account-service.ts'
@@ -16,7 +17,7 @@ for (const shape of shapes) {
   describe(`accounts on ${shape.name}`, () => {
     let node: PopcornNode
     before(async () => {
-      node = await startPopcornNode(shape, [ordering, notifications, accounts])
+      node = await startPopcornNode(shape, [ordering, notifications, accounts, ops])
       await node.schedule(showtime('dune-accounts'))
       await eventually(async () => assert.equal((await fetch(`${node.url}/api/showtimes/dune-accounts/seats`)).status, 200), { what: 'the showing opened' })
     })
@@ -69,7 +70,7 @@ for (const shape of shapes) {
       const right = await ada.submit('/account/login', { email: 'ada@example.com', password: 'popcorn-2026!' })
       assert.deepEqual([right.status, right.headers.get('location')], [303, '/my-orders'])
       assert.match(String(right.headers.get('set-cookie')), /popcorn_login=.*HttpOnly.*SameSite=Lax/i)
-      assert.equal(await loggedInAs(ada), 'ada@example.com')
+      assert.equal(await loggedInAs(ada), 'Ada@Example.com', 'logged in by the address in any case; shown as she typed it')
 
       const cookieBefore = ada.cookies.get('popcorn_login')!
       assert.equal((await ada.submit('/account/logout', {})).status, 303)
@@ -122,6 +123,41 @@ for (const shape of shapes) {
       const placed = await di.order({ showtimeId: 'dune-accounts', tickets: 1, email: 'di@example.com' })
       const { rows } = await node.world.db.query<{ accountId: string | null }>('select account_id as "accountId" from ordering.orders where order_id = $1', [placed.body.orderId])
       assert.ok(rows[0]?.accountId, 'placed with the account')
+    })
+
+    test('with the projection delay on, the writer reads their own write at once; everyone else once the shared view catches up', async () => {
+      const fay = visitor(node.url)
+      await signUp(fay, 'fay@example.com')
+      assert.equal((await fay.submit('/account/login', { email: 'fay@example.com', password: 'popcorn-2026!' })).status, 303)
+      const staff = admin(node.url)
+      const shared = async () => (await staff.call('GET', '/api/admin/accounts')).body as { lag: { events: number }; items: { email: string; displayName: string }[] }
+      const fayShared = async () => (await shared()).items.find((p) => p.email === 'fay@example.com')
+      await eventually(async () => assert.equal((await fayShared())?.displayName, '', 'fay in the shared view'), { what: 'the shared view of fay' })
+
+      // Long enough that the reads below come before it, whatever the machine's load; the catch-up is waited for.
+      assert.deepEqual((await staff.call('PUT', '/api/ops/switches', { projectionDelayMs: 4_000 })).body, { projectionDelayMs: 4_000 })
+      try {
+        const saved = await fay.submit('/account/profile', { displayName: 'Fay <b>Wray</b>' })
+        assert.deepEqual([saved.status, saved.headers.get('location')], [303, '/account'])
+        const own = await fay.call('GET', '/account')
+        assert.match(own.body, /Fay &lt;b&gt;Wray&lt;\/b&gt;/, 'her own page shows her new name at once, escaped')
+        assert.match(words(own.body), /the rest of the site shows it in a moment/)
+        assert.deepEqual([(await fay.call('GET', '/api/account')).body.displayName, (await fay.call('GET', '/api/account')).body.waiting], ['Fay <b>Wray</b>', 1])
+        assert.equal((await fayShared())?.displayName, '', 'everyone else still sees the old state')
+        assert.ok((await shared()).lag.events >= 1, 'the lag is shown')
+        await eventually(async () => assert.equal((await fayShared())?.displayName, 'Fay <b>Wray</b>', 'the shared view caught up'), { what: 'the shared view to catch up' })
+        assert.equal((await fay.call('GET', '/api/account')).body.waiting, 0)
+        assert.doesNotMatch((await staff.call('GET', '/admin/accounts')).body, /<b>Wray/, 'staff\'s page escapes it too')
+      } finally {
+        await staff.call('PUT', '/api/ops/switches', { projectionDelayMs: 0 })
+      }
+      for (const bad of ['', ' '.repeat(5), 'x'.repeat(61), 'bell\u0007']) {
+        const refused = await fay.submit('/account/profile', { displayName: bad })
+        assert.equal(refused.status, 400, JSON.stringify(bad))
+      }
+      assert.equal((await fay.call('GET', '/api/account')).body.displayName, 'Fay <b>Wray</b>', 'nothing stored')
+      assert.equal((await visitor(node.url).call('GET', '/api/ops/switches')).status, 401, 'the switch is for admins')
+      assert.equal((await visitor(node.url).call('GET', '/api/admin/accounts')).status, 401)
     })
 
     test('a form posted without its token, with another session\'s, or with a made-up one changes nothing', async () => {

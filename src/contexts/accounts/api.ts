@@ -4,10 +4,11 @@ import { clientAddress } from '../../web/client-address.ts'
 import { HttpError, parse } from '../../web/errors.ts'
 import type { AccountRefusal } from './account.decider.ts'
 import {
-  type AccountDeps, logIn, type LoginRefusal, minutesUntilLogin, register, resetLinkProblem, resetPassword, sendLinkAgain, verifyEmail,
+  type AccountDeps, changeProfile, logIn, type LoginRefusal, minutesUntilLogin, register, resetLinkProblem, resetPassword, sendLinkAgain, verifyEmail,
 } from './account-service.ts'
 import { tokenPattern } from './links.ts'
 import { endedLoginCookie, openLogins, revokeEveryLogin, revokeLogin } from './logins.ts'
+import { ownProfile } from './profile.ts'
 
 const email = z.email('an e-mail address, like ada@example.com').max(200, 'at most 200 characters')
 const newPassword = z.string().min(10, 'at least 10 characters').max(200, 'at most 200 characters')
@@ -15,6 +16,9 @@ const registerForm = z.object({ email, password: newPassword })
 const loginForm = z.object({ email, password: z.string().min(1, 'your password').max(200) })
 const emailForm = z.object({ email })
 const resetForm = z.object({ password: newPassword })
+const displayName = z.string().trim().min(1, 'a name, at least one character').max(60, 'at most 60 characters')
+  .regex(/^[^\p{Cc}]*$/u, 'letters, digits, spaces and punctuation only')
+const profileForm = z.object({ displayName })
 const tokenParams = z.object({ token: z.string().regex(tokenPattern, 'a link from one of our e-mails') })
 
 /** What a refusal says to the person, and the status it answers with. */
@@ -172,9 +176,28 @@ export const accountsWeb = (deps: AccountDeps, trustProxy: string | undefined) =
       paragraphs: ['You are logged out everywhere; log in with your new password.'], links: [['/account/login', 'Log in']] })
   })
 
-  app.get('/account', async (request, reply) => {
+  // The person's own account, as they just left it: their own writes projected in this request (profile.ts).
+  const accountPage = async (reply: FastifyReply, accountId: string, extra: Record<string, unknown> = {}) => {
+    const [{ profile, waiting }, logins] = await Promise.all([ownProfile(deps.db, accountId), openLogins(deps.db, accountId, deps.clock())])
+    if (!profile) throw new HttpError('NOT_FOUND', 'no such account')
+    return reply.view('contexts/accounts/views/account.eta', { title: 'Your account', profile, waiting, logins: logins.length, ...extra })
+  }
+  app.get('/account', async (request, reply) =>
+    request.viewer ? accountPage(reply, request.viewer.accountId) : reply.redirect('/account/login', 303))
+  app.get('/api/account', async (request) => {
+    if (!request.viewer) throw new HttpError('UNAUTHORIZED', 'log in to see your account')
+    const { profile, waiting } = await ownProfile(deps.db, request.viewer.accountId)
+    return { ...profile, waiting }
+  })
+  app.post('/account/profile', async (request, reply) => {
     if (!request.viewer) return reply.redirect('/account/login', 303)
-    const logins = await openLogins(deps.db, request.viewer.accountId, deps.clock())
-    return reply.view('contexts/accounts/views/account.eta', { title: 'Your account', email: request.viewer.email, logins: logins.length })
+    let input
+    try {
+      input = parse(profileForm, request.body, 'profile')
+    } catch (error) {
+      return accountPage(reply.status(400), request.viewer.accountId, { problem: problemOf(error, { displayName: 'Name' }) })
+    }
+    await changeProfile(deps, request.viewer.accountId, input.displayName)
+    return reply.redirect('/account', 303)
   })
 }

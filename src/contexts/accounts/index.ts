@@ -5,6 +5,8 @@ import type { Identity } from '../../web/identity.ts'
 import type { ContextModule } from '../index.ts'
 import { SendAccountEmail } from '../notifications/messages.ts'
 import { accountsWeb } from './api.ts'
+import { accountsStaffWeb } from './staff.api.ts'
+import { accountsEndpoint } from './endpoint.ts'
 import { loginIdOf, viewerOfLogin } from './logins.ts'
 import { accountsMessages } from './messages.ts'
 
@@ -14,6 +16,7 @@ export const accounts: ContextModule = {
   // It sends notifications' SendAccountEmail; listed so that a process running accounts alone knows the type.
   messages: [...accountsMessages, SendAccountEmail],
   migrations: { owner: 'accounts', dir: fileURLToPath(new URL('./migrations', import.meta.url)) },
+  endpoint: accountsEndpoint,
   identity: ({ db, config }): Identity => {
     const key = siteSecret(db, 'login', config.POPCORN_SECRET)
     return {
@@ -30,6 +33,7 @@ export const accounts: ContextModule = {
       const address = app.server.address()
       return typeof address === 'object' && address ? address.port : config.PORT
     }
+    await app.register(accountsStaffWeb(db))
     await app.register(accountsWeb({ db, session, loginKey, publicUrl: () => publicUrlOf(config, listening()), clock: () => new Date() }, config.POPCORN_TRUST_PROXY))
   },
 }

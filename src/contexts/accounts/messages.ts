@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineEvent } from '../../messaging/message.ts'
+import { defineCommand, defineEvent } from '../../messaging/message.ts'
 
 /** Accounts' public contract: what other contexts may hear of a person's account. */
 
@@ -17,4 +17,13 @@ export const SignedIn = defineEvent('accounts.SignedIn', z.object({
   browserSession: z.uuid(),
 }))
 
-export const accountsMessages = [AccountRegistered, SignedIn]
+/**
+ * Accounts' own: the shared view of an account (profiles) is to take in its stream up to this version. Sent with each
+ * write, in its transaction — late on purpose when ops has set a projection delay.
+ */
+export const ProjectAccount = defineCommand('accounts.ProjectAccount', 'accounts', z.object({
+  accountId: z.uuid(),
+  version: z.number().int().min(1),
+}))
+
+export const accountsMessages = [AccountRegistered, SignedIn, ProjectAccount]

@@ -5,6 +5,7 @@ import { EmailSent } from '../notifications/messages.ts'
 import { OrderCancelled } from '../ordering/messages.ts'
 import { compensationsApi } from './compensations.api.ts'
 import { opsEndpoint } from './endpoint.ts'
+import { switchesApi } from './switches.api.ts'
 
 /**
  * What the people who run Popcorn see. The error queue's API (api.ts) is served by every app, with the bus's error
@@ -15,5 +16,8 @@ export const ops: ContextModule = {
   messages: [OrderCancelled, PaymentRefunded, EmailSent],
   migrations: { owner: 'ops', dir: fileURLToPath(new URL('./migrations', import.meta.url)) },
   endpoint: opsEndpoint,
-  web: compensationsApi,
+  web: (deps) => async (app) => {
+    await app.register(compensationsApi(deps))
+    await app.register(switchesApi(deps))
+  },
 }
