@@ -19,6 +19,7 @@ import { ops } from './ops/index.ts'
 import { waitingRoom } from './waiting-room/index.ts'
 import { drawing } from './drawing/index.ts'
 import { accounts } from './accounts/index.ts'
+import { reviews } from './reviews/index.ts'
 
 /** What a context's pages and routes get from the web process. */
 export interface WebDeps {
@@ -81,4 +82,4 @@ export const onWebNode = (context: ContextModule): ContextModule =>
   context.perWebNode ? { ...context, ...context.perWebNode(), perWebNode: undefined } : context
 
 /** Every context, in the order their migrations apply. */
-export const contexts: readonly ContextModule[] = [catalog, ordering, billing, notifications, ops, waitingRoom, drawing, accounts]
+export const contexts: readonly ContextModule[] = [catalog, ordering, billing, notifications, ops, waitingRoom, drawing, accounts, reviews]

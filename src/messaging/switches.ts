@@ -13,16 +13,19 @@ export const switches = {
 type Switch = (typeof switches)[keyof typeof switches]
 
 const freshForMs = 1_000
-const cached = new WeakMap<Database, Map<string, { value: number; at: number }>>()
+const cached = new WeakMap<object, Map<string, { value: number; at: number }>>()
 
-/** A switch's value on `db`, read through `via` (the caller's transaction, if it holds one: PGlite has one connection). */
-export const readSwitch = async (db: Database, which: Switch, now = Date.now(), via: Sql = db): Promise<number> => {
-  const known = cached.get(db)?.get(which.name)
+/**
+ * A switch's value, read through `sql` (the caller's transaction where it holds one: PGlite has one connection) and
+ * kept for a second under `cacheAs` (the database; a transaction of its own reads afresh).
+ */
+export const readSwitch = async (sql: Sql, which: Switch, now = Date.now(), cacheAs: object = sql): Promise<number> => {
+  const known = cached.get(cacheAs)?.get(which.name)
   if (known && now - known.at < freshForMs) return known.value
-  const { rows } = await via.query<{ value: number }>('select value from messaging.switches where name = $1', [which.name])
+  const { rows } = await sql.query<{ value: number }>('select value from messaging.switches where name = $1', [which.name])
   const value = typeof rows[0]?.value === 'number' ? rows[0].value : which.off
-  const forDb = cached.get(db) ?? new Map()
-  cached.set(db, forDb.set(which.name, { value, at: now }))
+  const forDb = cached.get(cacheAs) ?? new Map()
+  cached.set(cacheAs, forDb.set(which.name, { value, at: now }))
   return value
 }
 
@@ -37,7 +40,7 @@ export const setSwitch = async (db: Database, which: Switch, value: number, at: 
  * When a shared read model may take in a write made now: at once (undefined), or once ops' projection delay has
  * passed — sent with this as its `deliverAt`, so that everyone but the writer sees the old state meanwhile.
  */
-export const projectionDue = async (db: Database, now: Date, via: Sql = db): Promise<Date | undefined> => {
-  const delay = await readSwitch(db, switches.projectionDelayMs, now.getTime(), via)
+export const projectionDue = async (sql: Sql, now: Date, cacheAs: object = sql): Promise<Date | undefined> => {
+  const delay = await readSwitch(sql, switches.projectionDelayMs, now.getTime(), cacheAs)
   return delay > 0 ? new Date(now.getTime() + delay) : undefined
 }

@@ -5,6 +5,8 @@ export interface Viewer {
   readonly accountId: string
   readonly email: string
   readonly loginId: string
+  /** The name they chose to be shown with what they write ('' until they choose one), as the shared profile has it. */
+  readonly displayName: string
 }
 
 /** Tells who a request's cookies log in (the accounts context provides it); without it, everyone is anonymous. */

@@ -41,7 +41,7 @@ const run = async (deps: AccountDeps, tx: Sql, out: SessionOutbox, accountId: st
   if ('refused' in decision) return decision
   await appendToAccount(tx, account, decision.events, now)
   if (decision.events.length > 0) {
-    const deliverAt = await projectionDue(deps.db, now, tx)
+    const deliverAt = await projectionDue(tx, now, deps.db)
     out.send(ProjectAccount, { accountId, version: account.version + decision.events.length }, { ...(deliverAt && { deliverAt }) })
   }
   return { account, events: decision.events }

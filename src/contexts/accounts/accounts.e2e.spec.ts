@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Browser } from 'playwright-core'
-import { launchBrowser } from '../../../test/support/browser.ts'
+import { launchBrowser, linkFromMailbox } from '../../../test/support/browser.ts'
 import { startPopcornProcess, type PopcornProcess } from '../../../test/support/popcorn-process.ts'
 import { testAdminPassword } from '../../../test/support/visitor.ts'
 
@@ -29,24 +29,6 @@ describe('an account in a browser (embedded shape)', () => {
     rmSync(data, { recursive: true, force: true })
   })
 
-  /** The staff's view of the dev mailbox: the link in the newest e-mail to this address, as its text shows it. */
-  const linkFromMailbox = async (to: string) => {
-    const staff = await browser.newContext({ httpCredentials: { username: 'admin', password: testAdminPassword } })
-    const page = await staff.newPage()
-    try {
-      await page.goto(`${url}/mailbox?to=${encodeURIComponent(to)}`)
-      // Sent through the outbox by notifications, a moment after the page answered: reload until it is there.
-      for (let i = 0; i < 100 && !(await page.locator('table.mailbox a', { hasText: 'Confirm your e-mail' }).count()); i++) await page.reload()
-      await page.locator('table.mailbox a', { hasText: 'Confirm your e-mail' }).first().click()
-      const text = await page.locator('pre.email-text').innerText()
-      const link = /https?:\/\/\S+\/account\/verify\/[\w-]{43}/.exec(text)?.[0]
-      assert.ok(link, `a confirmation link in: ${text}`)
-      return link
-    } finally {
-      await staff.close()
-    }
-  }
-
   test('register, confirm from the mailbox, log in, order, and see it under My orders', { timeout: 120_000 }, async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
     const page = await context.newPage()
@@ -58,7 +40,7 @@ describe('an account in a browser (embedded shape)', () => {
     await page.getByRole('button', { name: 'Create my account' }).click()
     await page.getByRole('heading', { name: 'Check your e-mail' }).waitFor()
 
-    await page.goto(await linkFromMailbox('ada@example.com'))
+    await page.goto(await linkFromMailbox(browser, url, testAdminPassword, 'ada@example.com'))
     await page.getByRole('button', { name: 'Confirm my address' }).click()
     await page.getByRole('heading', { name: 'Your address is confirmed' }).waitFor()
     await page.getByRole('link', { name: 'Log in' }).last().click()
