@@ -8,6 +8,10 @@ import type { Database, Sql } from './sql.ts'
 export const switches = {
   /** Milliseconds a write waits before the shared read models take it in (0: off). The writer sees theirs at once. */
   projectionDelayMs: { name: 'projection-delay-ms', off: 0, max: 10 * 60_000 },
+  /** Milliseconds the dev payment provider takes to answer a charge (0: at once). */
+  paymentDelayMs: { name: 'payment-delay-ms', off: 0, max: 10 * 60_000 },
+  /** 1: the dev payment provider declines every charge; 0: it answers as the card asks. */
+  paymentsFailing: { name: 'payments-failing', off: 0, max: 1 },
 } as const
 
 type Switch = (typeof switches)[keyof typeof switches]

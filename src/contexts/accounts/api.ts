@@ -36,7 +36,7 @@ const refusalWords: Record<AccountRefusal | LoginRefusal, { status: number; text
 }
 
 /** A form's fields' problems as one sentence, by the field's label. */
-const problemOf = (error: unknown, labels: Record<string, string>): string => {
+export const problemOf = (error: unknown, labels: Record<string, string>): string => {
   if (!(error instanceof HttpError) || error.code !== 'BAD_REQUEST' || !Array.isArray(error.details)) throw error
   return (error.details as { path: string; message: string }[]).map((d) => `${labels[d.path] ?? 'The form'}: ${d.message}.`).join(' ')
 }

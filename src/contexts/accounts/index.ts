@@ -4,8 +4,10 @@ import { publicUrlOf } from '../../config.ts'
 import type { Identity } from '../../web/identity.ts'
 import type { ContextModule } from '../index.ts'
 import { SendAccountEmail } from '../notifications/messages.ts'
+import { ChargeSubscription, SubscriptionCharged, SubscriptionChargeFailed } from '../billing/messages.ts'
 import { accountsWeb } from './api.ts'
 import { accountsStaffWeb } from './staff.api.ts'
+import { vipWeb } from './vip.api.ts'
 import { accountsEndpoint } from './endpoint.ts'
 import { loginIdOf, viewerOfLogin } from './logins.ts'
 import { accountsMessages } from './messages.ts'
@@ -13,8 +15,9 @@ import { accountsMessages } from './messages.ts'
 /** People's accounts: register with a confirmed address, log in and out, choose a new password. */
 export const accounts: ContextModule = {
   name: 'accounts',
-  // It sends notifications' SendAccountEmail; listed so that a process running accounts alone knows the type.
-  messages: [...accountsMessages, SendAccountEmail],
+  // It sends notifications' SendAccountEmail and billing's ChargeSubscription, and hears billing's outcome; listed so
+  // that a process running accounts alone knows the types.
+  messages: [...accountsMessages, SendAccountEmail, ChargeSubscription, SubscriptionCharged, SubscriptionChargeFailed],
   migrations: { owner: 'accounts', dir: fileURLToPath(new URL('./migrations', import.meta.url)) },
   endpoint: accountsEndpoint,
   identity: ({ db, config }): Identity => {
@@ -34,6 +37,8 @@ export const accounts: ContextModule = {
       return typeof address === 'object' && address ? address.port : config.PORT
     }
     await app.register(accountsStaffWeb(db))
-    await app.register(accountsWeb({ db, session, loginKey, publicUrl: () => publicUrlOf(config, listening()), clock: () => new Date() }, config.POPCORN_TRUST_PROXY))
+    const deps = { db, session, loginKey, publicUrl: () => publicUrlOf(config, listening()), clock: () => new Date() }
+    await app.register(accountsWeb(deps, config.POPCORN_TRUST_PROXY))
+    await app.register(vipWeb(deps))
   },
 }

@@ -26,4 +26,13 @@ export const ProjectAccount = defineCommand('accounts.ProjectAccount', 'accounts
   version: z.number().int().min(1),
 }))
 
-export const accountsMessages = [AccountRegistered, SignedIn, ProjectAccount]
+/** A person is VIP from now on, before their first payment has gone through (it may yet fail: VipRevoked). */
+export const VipGranted = defineEvent('accounts.VipGranted', z.object({ accountId: z.uuid(), subscriptionId: z.uuid() }))
+
+/** The first payment went through: the membership stands. */
+export const VipConfirmed = defineEvent('accounts.VipConfirmed', z.object({ accountId: z.uuid(), subscriptionId: z.uuid() }))
+
+/** The first payment failed: the person is not VIP any more, and whatever VIP gave them meanwhile is undone by policy. */
+export const VipRevoked = defineEvent('accounts.VipRevoked', z.object({ accountId: z.uuid(), subscriptionId: z.uuid(), reason: z.enum(['payment-failed']) }))
+
+export const accountsMessages = [AccountRegistered, SignedIn, ProjectAccount, VipGranted, VipConfirmed, VipRevoked]

@@ -10,8 +10,9 @@ import { profileLag, sharedProfiles } from './profile.ts'
 export const accountsStaffWeb = (db: Database) => async (app: FastifyInstance) => {
   const overview = async () => {
     const now = new Date()
-    const [lag, projectionDelayMs, items] = await Promise.all([profileLag(db, now), readSwitch(db, switches.projectionDelayMs), sharedProfiles(db)])
-    return { lag, projectionDelayMs, items }
+    const [lag, projectionDelayMs, paymentDelayMs, paymentsFailing, items] = await Promise.all([
+      profileLag(db, now), readSwitch(db, switches.projectionDelayMs), readSwitch(db, switches.paymentDelayMs), readSwitch(db, switches.paymentsFailing), sharedProfiles(db)])
+    return { lag, projectionDelayMs, paymentDelayMs, paymentsFailing, items }
   }
   app.get('/api/admin/accounts', overview)
   app.get('/admin/accounts', async (_, reply) => reply.view('contexts/accounts/views/staff.eta', { title: 'Accounts', nav: 'admin', ...(await overview()) }))

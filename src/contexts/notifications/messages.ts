@@ -3,7 +3,7 @@ import { defineCommand, defineEvent } from '../../messaging/message.ts'
 
 /** Notifications' public contract: what it tells the rest of the system once an e-mail has gone out. */
 
-export const emailKinds = ['tickets', 'drawing-entry', 'not-drawn', 'apology', 'verification', 'password-reset'] as const
+export const emailKinds = ['tickets', 'drawing-entry', 'not-drawn', 'apology', 'verification', 'password-reset', 'vip-confirmed', 'vip-revoked'] as const
 export const emailKind = z.enum(emailKinds)
 export type EmailKind = z.infer<typeof emailKind>
 
@@ -19,7 +19,7 @@ export const EmailSent = defineEvent('notifications.EmailSent', z.object({
  * not an event: the link is a secret for its addressee, so it goes to notifications alone, never to every subscriber.
  */
 export const SendAccountEmail = defineCommand('notifications.SendAccountEmail', 'notifications', z.object({
-  kind: z.enum(['verification', 'password-reset']),
+  kind: z.enum(['verification', 'password-reset', 'vip-confirmed', 'vip-revoked']),
   accountId: z.uuid(),
   to: z.email().max(200),
   link: z.url({ protocol: /^https?$/ }).max(500),

@@ -4,25 +4,31 @@ import { readSwitch, setSwitch, switches } from '../../messaging/switches.ts'
 import { parse, wholeNumber } from '../../web/errors.ts'
 import type { WebDeps } from '../index.ts'
 
-const delay = wholeNumber().pipe(z.number().min(switches.projectionDelayMs.off).max(switches.projectionDelayMs.max, `at most ${switches.projectionDelayMs.max} ms (ten minutes)`))
-const switchesBody = z.object({ projectionDelayMs: delay })
-const switchForm = z.object({ projectionDelayMs: delay, back: z.enum(['/admin/accounts', '/admin']).default('/admin') })
+type SwitchName = keyof typeof switches
+const names = Object.keys(switches) as SwitchName[]
+const valueOf = (name: SwitchName) => wholeNumber().pipe(z.number().min(switches[name].off).max(switches[name].max, `at most ${switches[name].max}`))
+const settings = z.strictObject(Object.fromEntries(names.map((name) => [name, valueOf(name).optional()])) as Record<SwitchName, z.ZodOptional<ReturnType<typeof valueOf>>>)
+  .refine((body) => Object.values(body).some((v) => v !== undefined), `name a switch: ${names.join(', ')}`)
+const switchForm = settings.and(z.object({ back: z.enum(['/admin/accounts', '/admin']).default('/admin') }))
 
 /**
- * Ops' switches (admins only, as everything under /ops and /admin): the delay on shared projections, which makes the
- * lag between a write and what everyone else sees visible on purpose. Off unless turned on.
+ * Ops' switches (admins only, as everything under /ops and /admin), each off unless turned on: the delay on shared
+ * projections (the lag between a write and what everyone else sees, made visible on purpose), and the dev payment
+ * provider made slow or declining.
  */
 export const switchesApi = ({ db }: WebDeps) => async (app: FastifyInstance) => {
-  const current = async () => ({ projectionDelayMs: await readSwitch(db, switches.projectionDelayMs) })
+  const current = async () => Object.fromEntries(await Promise.all(names.map(async (name) => [name, await readSwitch(db, switches[name])])))
+  const turn = async (body: Partial<Record<SwitchName, number>>) => {
+    for (const name of names) if (body[name] !== undefined) await setSwitch(db, switches[name], body[name], new Date())
+  }
   app.get('/api/ops/switches', current)
   app.put('/api/ops/switches', async (request) => {
-    const { projectionDelayMs } = parse(switchesBody, request.body, 'switches')
-    await setSwitch(db, switches.projectionDelayMs, projectionDelayMs, new Date())
+    await turn(parse(settings, request.body, 'switches'))
     return current()
   })
   app.post('/admin/switches', async (request, reply) => {
-    const { projectionDelayMs, back } = parse(switchForm, request.body, 'switches')
-    await setSwitch(db, switches.projectionDelayMs, projectionDelayMs, new Date())
+    const { back, ...body } = parse(switchForm, request.body, 'switches')
+    await turn(body)
     return reply.redirect(back, 303)
   })
 }

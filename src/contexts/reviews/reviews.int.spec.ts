@@ -109,7 +109,7 @@ for (const shape of shapes) {
       const staff = admin(node.url)
       const stranger = visitor(node.url)
       const before = await listOf(stranger, 'alien')
-      assert.deepEqual((await staff.call('PUT', '/api/ops/switches', { projectionDelayMs: 4_000 })).body, { projectionDelayMs: 4_000 })
+      assert.equal((await staff.call('PUT', '/api/ops/switches', { projectionDelayMs: 4_000 })).body.projectionDelayMs, 4_000)
       try {
         const reviewId = randomUUID()
         assert.equal((await write(dee, { reviewId, movieId: 'alien', stars: 1, text: 'Too dark.' })).status, 202)

@@ -20,6 +20,20 @@ const words: Record<Request['kind'], { subject: string; lead: string; button: st
     lasts: 'The link works once, for an hour. Choosing a new password logs you out everywhere.',
     notYou: 'If it was not you, ignore this e-mail: your password stays as it is.',
   },
+  'vip-confirmed': {
+    subject: 'Welcome, Popcorn VIP: your payment went through',
+    lead: 'Your first VIP payment went through: your membership is confirmed.',
+    button: 'See your membership',
+    lasts: 'Thank you for being a VIP.',
+    notYou: 'If you did not take VIP, reply to this e-mail and we will sort it out.',
+  },
+  'vip-revoked': {
+    subject: 'Your Popcorn VIP membership is off: the payment did not go through',
+    lead: 'We could not take the first payment for your VIP membership, so VIP is off again. Nothing was charged.',
+    button: 'Try again',
+    lasts: 'The VIP mark on reviews you wrote meanwhile is gone with it; the reviews themselves stay.',
+    notYou: 'If you did not take VIP, you need not do anything.',
+  },
 }
 
 /** The e-mail with a person's one link for their account: confirm the address, or choose a new password. */
