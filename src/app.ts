@@ -73,14 +73,14 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     frameworkErrors: answerFrameworkError, trustProxy: trustedProxies(config.POPCORN_TRUST_PROXY),
   })
   registerErrorHandling(app, deps.db)
-  registerAdminGuard(app, config.POPCORN_ADMIN_PASSWORD)
+  const contexts = (deps.contexts ?? allContexts).map(onWebNode)
+  const identity = deps.identity ?? identityOf(contexts, { db: deps.db, config })
+  registerAdminGuard(app, config.POPCORN_ADMIN_PASSWORD, identity)
   registerBrowserSessions(app, deps.browserSessions ?? await browserSessionsOf(deps.db, config))
   await app.register(formBody)
   await registerViews(app)
   // After the views: their hook starts each reply's `locals` afresh, and these add to it.
   registerCsrf(app, await siteSecret(deps.db, 'csrf', config.POPCORN_SECRET))
-  const contexts = (deps.contexts ?? allContexts).map(onWebNode)
-  const identity = deps.identity ?? identityOf(contexts, { db: deps.db, config })
   registerIdentity(app, identity)
   app.get('/health', async () => ({ status: 'ok', ...deps.describe() }))
   await app.register(opsApi(deps.bus.errors))

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { HttpError } from './errors.ts'
+import { everyoneAnonymous, type Identity } from './identity.ts'
 
 const realm = 'Basic realm="Popcorn admin", charset="UTF-8"'
 
@@ -28,21 +29,36 @@ const crossSite = (request: FastifyRequest) => {
   }
 }
 
+/** Who is acting as admin: an admin account (its id), or `admin` for whoever has the site's admin password. */
+export type AdminActor = string
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the admin guard on the routes it guards: who passed it. */
+    admin: AdminActor | undefined
+  }
+}
+
 /**
- * Guards one admin page or route: HTTP basic auth as user `admin` with POPCORN_ADMIN_PASSWORD, whatever the address
- * asking (an address proves nothing behind a proxy, and a browser on this machine can be made to ask by any page);
- * without a password configured, nobody. A change never comes from another site.
+ * Guards one admin page or route: an admin account logged in (a role, given by another admin), or HTTP basic auth
+ * as user `admin` with POPCORN_ADMIN_PASSWORD; whatever the address asking (an address proves nothing behind a proxy,
+ * and a browser on this machine can be made to ask by any page). Without either, nobody. A change never comes from
+ * another site.
  */
-export const adminGuard = (password: string | undefined) => async (request: FastifyRequest, reply: FastifyReply) => {
-  if (!password) throw new HttpError('FORBIDDEN', 'the admin pages are closed: set POPCORN_ADMIN_PASSWORD to open them (user "admin")')
+export const adminGuard = (password: string | undefined, identity: Identity = everyoneAnonymous) => async (request: FastifyRequest, reply: FastifyReply) => {
   const given = basicCredentials(request.headers.authorization)
-  if (!given || !same(given.user, 'admin') || !same(given.password, password)) {
+  const byPassword = password !== undefined && given !== undefined && same(given.user, 'admin') && same(given.password, password)
+  const viewer = byPassword ? undefined : await identity.viewerOf(request.headers.cookie)
+  if (!byPassword && !viewer?.admin) {
+    if (viewer) throw new HttpError('FORBIDDEN', 'this page is for admins, and your account is not one', undefined, 'This page is for Popcorn’s staff. Your account is not an admin account.')
+    if (!password) throw new HttpError('FORBIDDEN', 'the admin pages are closed: log in with an admin account, or set POPCORN_ADMIN_PASSWORD to open them (user "admin")')
     reply.header('www-authenticate', realm)
-    throw new HttpError('UNAUTHORIZED', 'admin pages need the admin password (user "admin")')
+    throw new HttpError('UNAUTHORIZED', 'admin pages need an admin account logged in, or the admin password (user "admin")')
   }
   if (request.method !== 'GET' && request.method !== 'HEAD' && crossSite(request)) {
     throw new HttpError('FORBIDDEN', 'admin settings cannot be changed from another site')
   }
+  request.admin = byPassword ? 'admin' : viewer!.accountId
 }
 
 /**
@@ -58,8 +74,9 @@ const inAdminArea = (route: string | undefined) =>
  * The one guard for all of them, on the whole app: it looks at the route a request matched (its pattern, so no
  * spelling of the address gets around it); a request that matched none is a 404 anyway.
  */
-export const registerAdminGuard = (app: FastifyInstance, password: string | undefined) => {
-  const guard = adminGuard(password)
+export const registerAdminGuard = (app: FastifyInstance, password: string | undefined, identity?: Identity) => {
+  const guard = adminGuard(password, identity)
+  app.decorateRequest('admin', undefined)
   app.addHook('onRequest', async (request, reply) => {
     if (inAdminArea(request.routeOptions.url)) await guard(request, reply)
   })

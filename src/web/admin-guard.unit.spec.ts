@@ -3,11 +3,20 @@ import { describe, test } from 'node:test'
 import Fastify from 'fastify'
 import { adminAreas, registerAdminGuard } from './admin-guard.ts'
 import { registerErrorHandling } from './error-handler.ts'
+import type { Identity } from './identity.ts'
+
+/** Who each cookie logs in, as the accounts context would say. */
+const logins: Identity = {
+  viewerOf: async (cookie) => {
+    const as = (admin: boolean) => ({ accountId: admin ? 'a-admin' : 'a-customer', email: 'x@example.com', loginId: 'l', displayName: '', admin })
+    return cookie === 'login=admin' ? as(true) : cookie === 'login=customer' ? as(false) : undefined
+  },
+}
 
 const appWith = async (password: string | undefined) => {
   const app = Fastify()
   registerErrorHandling(app)
-  registerAdminGuard(app, password)
+  registerAdminGuard(app, password, logins)
   // Routes added by some plugin later, as contexts add theirs: guarded for being where they are.
   await app.register(async (plugin) => {
     for (const area of adminAreas) {
@@ -16,6 +25,7 @@ const appWith = async (password: string | undefined) => {
     }
     plugin.get('/mailbox', async () => ({ list: true }))
     plugin.get('/ops/:id', async () => ({ one: true }))
+    plugin.get('/admin/who', async (request) => ({ admin: request.admin }))
   })
   app.get('/open', async () => ({ open: true }))
   app.get('/administrators-of-the-movies', async () => ({ open: true }))
@@ -68,5 +78,19 @@ describe('the admin guard', () => {
     assert.equal((await app.inject({ method: 'PUT', url: '/admin/thing', headers: { authorization, 'sec-fetch-site': 'cross-site' } })).statusCode, 403)
     assert.equal((await app.inject({ method: 'PUT', url: '/admin/thing', headers: { authorization, origin: 'http://localhost:3000', host: 'localhost:3000' } })).statusCode, 200)
     assert.equal((await app.inject({ method: 'PUT', url: '/admin/thing', headers: { authorization } })).statusCode, 200, 'a script or curl sends no origin')
+  })
+
+  test('an admin account gets in without the password, and is told apart from whoever has the password; a customer’s account does not', async () => {
+    for (const configured of [password, undefined]) {
+      const app = await appWith(configured)
+      assert.deepEqual((await app.inject({ url: '/admin/who', headers: { cookie: 'login=admin' } })).json(), { admin: 'a-admin' })
+      const customer = await app.inject({ url: '/api/ops/thing', headers: { cookie: 'login=customer' } })
+      assert.equal(customer.statusCode, 403, 'logged in, but not an admin')
+      assert.equal(customer.headers['www-authenticate'], undefined)
+      const crossSite = await app.inject({ method: 'PUT', url: '/admin/thing', headers: { cookie: 'login=admin', 'sec-fetch-site': 'cross-site' } })
+      assert.equal(crossSite.statusCode, 403, 'nor does an admin’s login change anything from another site')
+    }
+    const app = await appWith(password)
+    assert.deepEqual((await app.inject({ url: '/admin/who', headers: { authorization: basic('admin', password) } })).json(), { admin: 'admin' })
   })
 })

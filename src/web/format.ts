@@ -20,7 +20,33 @@ export const maskedEmail = (address: string) => {
   return `${address[0]}•••@${domain[0] ?? ''}•••${tld}`
 }
 
+const wallClockFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+})
+const wallClockParts = (at: number) => Object.fromEntries(wallClockFormat.formatToParts(at).map((p) => [p.type, Number(p.value)])) as Record<string, number>
+/** How far Amsterdam's clock is ahead of UTC at an instant, in milliseconds. */
+const amsterdamOffset = (at: number) => {
+  const p = wallClockParts(at)
+  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(at / 1000) * 1000
+}
+
+/**
+ * The instant an Amsterdam wall-clock time (`2026-12-10T20:00`, as a datetime-local field sends it) names; in the
+ * hour skipped in spring, the instant an hour on; in the hour repeated in autumn, its second pass.
+ */
+export const instantOfWallClock = (wallClock: string): Date => {
+  const naive = Date.parse(`${wallClock}:00Z`)
+  const guess = naive - amsterdamOffset(naive)
+  return new Date(naive - amsterdamOffset(guess))
+}
+
 export const format = {
+  /** `2026-12-10T20:00`: Amsterdam time as a datetime-local field shows it. */
+  wallClock: (at: Date) => {
+    const p = wallClockParts(at.getTime())
+    const two = (n: number) => String(n).padStart(2, '0')
+    return `${p.year}-${two(p.month!)}-${two(p.day!)}T${two(p.hour!)}:${two(p.minute!)}`
+  },
   /** `€12.50`; zero is `Free`. */
   money: (cents: number) => (cents === 0 ? 'Free' : euros.format(cents / 100)),
   /** `Fri 12 Jul` */

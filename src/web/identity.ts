@@ -7,6 +7,8 @@ export interface Viewer {
   readonly loginId: string
   /** The name they chose to be shown with what they write ('' until they choose one), as the shared profile has it. */
   readonly displayName: string
+  /** An admin account: the staff's pages, ops and the catalog's changes are theirs. */
+  readonly admin: boolean
 }
 
 /** Tells who a request's cookies log in (the accounts context provides it); without it, everyone is anonymous. */
@@ -27,6 +29,6 @@ export const registerIdentity = (app: FastifyInstance, identity: Identity) => {
   app.decorateRequest('viewer', undefined)
   app.addHook('onRequest', async (request, reply) => {
     request.viewer = await identity.viewerOf(request.headers.cookie)
-    if (request.viewer) reply.locals = { ...reply.locals, viewer: { email: request.viewer.email } }
+    if (request.viewer) reply.locals = { ...reply.locals, viewer: { email: request.viewer.email, admin: request.viewer.admin } }
   })
 }

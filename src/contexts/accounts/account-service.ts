@@ -35,7 +35,7 @@ const linkOf = (deps: AccountDeps, purpose: LinkPurpose, token: string) =>
  * Decides a command on an account and appends what it decided, in the caller's transaction, with the request to
  * project it into the shared view (at once, or after ops' projection delay).
  */
-const run = async (deps: AccountDeps, tx: Sql, out: SessionOutbox, accountId: string, command: AccountCommand, now: Date) => {
+const run = async (deps: Pick<AccountDeps, 'db'>, tx: Sql, out: SessionOutbox, accountId: string, command: AccountCommand, now: Date) => {
   const account = await loadAccount(tx, accountId)
   const decision = decide(command, account.state)
   if ('refused' in decision) return decision
@@ -164,3 +164,12 @@ export const changeProfile = async (deps: AccountDeps, accountId: string, displa
 /** Minutes until a throttled login may be tried again, for the page that says so. */
 export const minutesUntilLogin = async (deps: AccountDeps, email: string, address: string | undefined) =>
   (await loginBlockedFor(deps.db, throttleKeys(email.trim().toLowerCase(), address), deps.clock())) ?? 1
+
+/** Makes an account an admin, or takes the role back; `by` is the admin who did it (an account id, or `admin`). */
+export const setAdmin = async (deps: Pick<AccountDeps, 'db' | 'session' | 'clock'>, accountId: string, admin: boolean, by: string): Promise<Outcome> => {
+  const now = deps.clock()
+  return deps.session.transaction(async (tx, out) => {
+    const result = await run(deps, tx, out, accountId, { type: 'SetAdmin', data: { admin, by } }, now)
+    return 'refused' in result ? refused(result.refused) : done(undefined)
+  })
+}

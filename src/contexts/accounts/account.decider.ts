@@ -22,6 +22,8 @@ export type AccountState =
     readonly verified: boolean
     /** The name shown with what the person writes (reviews); empty until they choose one. */
     readonly displayName: string
+    /** An admin: may change the catalog and use the staff's pages (granted by another admin). */
+    readonly admin: boolean
     /** Every link issued, by token hash; the newest of each purpose is the one that counts. */
     readonly links: Readonly<Record<string, Link>>
     readonly newest: Readonly<Partial<Record<LinkPurpose, string>>>
@@ -33,6 +35,7 @@ export type AccountCommand =
   | { readonly type: 'VerifyEmail'; readonly data: { readonly tokenHash: string; readonly now: string } }
   | { readonly type: 'ResetPassword'; readonly data: { readonly tokenHash: string; readonly passwordHash: string; readonly now: string } }
   | { readonly type: 'ChangeProfile'; readonly data: { readonly displayName: string } }
+  | { readonly type: 'SetAdmin'; readonly data: { readonly admin: boolean; readonly by: string } }
 
 export type AccountEvent =
   | { readonly type: 'AccountRegistered'; readonly data: { readonly email: string; readonly passwordHash: string } }
@@ -40,6 +43,9 @@ export type AccountEvent =
   | { readonly type: 'EmailVerified'; readonly data: { readonly tokenHash: string } }
   | { readonly type: 'PasswordReset'; readonly data: { readonly tokenHash: string; readonly passwordHash: string } }
   | { readonly type: 'ProfileChanged'; readonly data: { readonly displayName: string } }
+  /** `by`: the admin account that made the change, or `admin` (the site's admin password). */
+  | { readonly type: 'AdminGranted'; readonly data: { readonly by: string } }
+  | { readonly type: 'AdminRevoked'; readonly data: { readonly by: string } }
 
 /** Why a command was refused, in the domain's words; the route says it to the person. */
 export type AccountRefusal =
@@ -50,6 +56,7 @@ export type AccountRefusal =
   | 'link-used'
   | 'link-expired'
   | 'link-superseded'
+  | 'not-verified'
 
 export type Decision = { readonly events: AccountEvent[] } | { readonly refused: AccountRefusal }
 
@@ -105,6 +112,13 @@ export const decide = (command: AccountCommand, state: AccountState): Decision =
       // Saving what is there already is no change: nothing to tell anyone.
       return state.displayName === command.data.displayName ? { events: [] } : { events: [{ type: 'ProfileChanged', data: command.data }] }
     }
+    case 'SetAdmin': {
+      if (state.status === 'none') return { refused: 'no-account' }
+      // An admin's address must be theirs: the role goes only to a confirmed one.
+      if (command.data.admin && !state.verified) return { refused: 'not-verified' }
+      if (state.admin === command.data.admin) return { events: [] }
+      return { events: [{ type: command.data.admin ? 'AdminGranted' : 'AdminRevoked', data: { by: command.data.by } }] }
+    }
     default: return unreachable(command)
   }
 }
@@ -115,7 +129,7 @@ const useLink = (state: Registered, tokenHash: string): Registered['links'] =>
 export const evolve = (state: AccountState, event: AccountEvent): AccountState => {
   switch (event.type) {
     case 'AccountRegistered':
-      return { status: 'registered', email: event.data.email, passwordHash: event.data.passwordHash, verified: false, displayName: '', links: {}, newest: {} }
+      return { status: 'registered', email: event.data.email, passwordHash: event.data.passwordHash, verified: false, displayName: '', admin: false, links: {}, newest: {} }
     case 'LinkIssued': {
       if (state.status !== 'registered') return state
       const { purpose, tokenHash, expiresAt } = event.data
@@ -130,6 +144,9 @@ export const evolve = (state: AccountState, event: AccountEvent): AccountState =
         : state
     case 'ProfileChanged':
       return state.status === 'registered' ? { ...state, displayName: event.data.displayName } : state
+    case 'AdminGranted':
+    case 'AdminRevoked':
+      return state.status === 'registered' ? { ...state, admin: event.type === 'AdminGranted' } : state
     default: return unreachable(event)
   }
 }

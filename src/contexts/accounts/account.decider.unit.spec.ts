@@ -79,4 +79,21 @@ describe('an account', () => {
 
   test('an expired reset link is refused', () =>
     given([registered, issued('r1', 'reset', at(5))]).when(reset('r1', at(6))).refused('link-expired'))
+
+  test('an admin makes a confirmed account an admin', () =>
+    given([registered, issued('t1'), verified('t1')]).when({ type: 'SetAdmin', data: { admin: true, by: 'admin' } })
+      .then([{ type: 'AdminGranted', data: { by: 'admin' } }]))
+
+  test('an address not confirmed is not made an admin', () =>
+    given([registered, issued('t1')]).when({ type: 'SetAdmin', data: { admin: true, by: 'admin' } }).refused('not-verified'))
+
+  test('making an admin an admin again changes nothing; the role can be taken back', () => {
+    const admin: AccountEvent[] = [registered, issued('t1'), verified('t1'), { type: 'AdminGranted', data: { by: 'admin' } }]
+    given(admin).when({ type: 'SetAdmin', data: { admin: true, by: 'admin' } }).then([])
+    given(admin).when({ type: 'SetAdmin', data: { admin: false, by: 'b2c4' } }).then([{ type: 'AdminRevoked', data: { by: 'b2c4' } }])
+    given([registered]).when({ type: 'SetAdmin', data: { admin: false, by: 'admin' } }).then([])
+  })
+
+  test('no role without an account', () =>
+    given([]).when({ type: 'SetAdmin', data: { admin: true, by: 'admin' } }).refused('no-account'))
 })

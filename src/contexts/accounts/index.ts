@@ -36,7 +36,7 @@ export const accounts: ContextModule = {
       const address = app.server.address()
       return typeof address === 'object' && address ? address.port : config.PORT
     }
-    await app.register(accountsStaffWeb(db))
+    await app.register(accountsStaffWeb(db, session))
     const deps = { db, session, loginKey, publicUrl: () => publicUrlOf(config, listening()), clock: () => new Date() }
     await app.register(accountsWeb(deps, config.POPCORN_TRUST_PROXY))
     await app.register(vipWeb(deps))

@@ -29,12 +29,17 @@ export const startLogin = async (sql: Sql, key: string, login: { accountId: stri
 
 export const endedLoginCookie = () => serialize(loginCookie, '', { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 0 })
 
-/** Who a login is, while it is neither revoked nor expired; their name as they last chose it (their own stream, not the lagging shared view). */
+/**
+ * Who a login is, while it is neither revoked nor expired; their name as they last chose it and whether they are an
+ * admin, from their own stream (not the lagging shared view: a role taken back counts at once).
+ */
 export const viewerOfLogin = async (sql: Sql, loginId: string, now: Date): Promise<Viewer | undefined> =>
   (await sql.query<Viewer>(
     `select l.account_id as "accountId", e.email_key as email, l.id as "loginId",
        coalesce((select data->>'displayName' from accounts.events v where v.account_id = l.account_id and v.type = 'ProfileChanged'
-                 order by v.version desc limit 1), '') as "displayName"
+                 order by v.version desc limit 1), '') as "displayName",
+       coalesce((select v.type = 'AdminGranted' from accounts.events v where v.account_id = l.account_id and v.type in ('AdminGranted', 'AdminRevoked')
+                 order by v.version desc limit 1), false) as admin
      from accounts.logins l join accounts.emails e on e.account_id = l.account_id
      where l.id = $1 and l.revoked_at is null and l.expires_at > $2`, [loginId, now])).rows[0]
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineEvent } from '../../messaging/message.ts'
+import { defineCommand, defineEvent } from '../../messaging/message.ts'
 
 /** Catalog's public contract: what it tells the rest of the system about what is on where. */
 
@@ -33,4 +33,14 @@ export const ShowtimeScheduled = defineEvent('catalog.ShowtimeScheduled', z.obje
   path: ['drawingAt'],
 }))
 
-export const catalogMessages = [ShowtimeScheduled]
+/** An admin added seats to a showing (not a drawing's: its capacity is in its commitment). `changeId` names the change. */
+export const CapacityAdded = defineEvent('catalog.CapacityAdded', z.object({
+  changeId: z.uuid(),
+  showtimeId: slug,
+  seats: z.number().int().min(1).max(10_000),
+}))
+
+/** The catalog's own: the shared tables are to take in this change (and any made before it). Late under ops' projection delay. */
+export const ProjectCatalog = defineCommand('catalog.ProjectCatalog', 'catalog', z.object({ changeId: z.uuid() }))
+
+export const catalogMessages = [ShowtimeScheduled, CapacityAdded, ProjectCatalog]

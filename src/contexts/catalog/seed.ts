@@ -4,8 +4,8 @@ import { demoCatalog } from './demo-catalog.ts'
 import { ShowtimeScheduled } from './messages.ts'
 import type { Movie, Showtime, Theater } from './model.ts'
 
-/** Serialises seeding across processes starting together on one PostgreSQL (the migrations use 7402001). */
-const seedLock = 7402101
+/** Serialises seeding across processes starting together on one PostgreSQL, and admins' changes (the migrations use 7402001). */
+export const seedLock = 7402101
 
 /**
  * Seeds the demo catalog when it is empty: the rows and one ShowtimeScheduled per showtime commit together, so

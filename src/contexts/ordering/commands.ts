@@ -18,3 +18,9 @@ export const OpenShowtime = defineCommand('ordering.OpenShowtime', 'ordering', z
   /** The per-buyer cap; commands sent before it was carried have the default. */
   ticketsPerBuyer: z.number().int().min(1).max(1_000_000).optional(),
 }), { partitions: seatWriters })
+
+/** Seats an admin added to a showing (catalog's CapacityAdded), through the showing's single writer. */
+export const AddCapacity = defineCommand('ordering.AddCapacity', 'ordering', z.object({
+  showtimeId: z.string().min(1).max(80),
+  seats: z.number().int().min(1).max(10_000),
+}), { partitions: seatWriters })

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import type { ContextModule } from '../index.ts'
 import { orderingWeb, orderingSocket } from './api.ts'
-import { OpenShowtime } from './commands.ts'
+import { AddCapacity, OpenShowtime } from './commands.ts'
 import { createEdgeEstimate } from './edge-estimate.ts'
 import { orderingEndpoint } from './endpoint.ts'
 import { pushOrderOutcome } from './handlers/order-outcome.web-handler.ts'
@@ -9,11 +9,12 @@ import { orderingMessages } from './messages.ts'
 import { seatsLeftIn, soldOutShowtimes } from './orders.ts'
 import { EntryNotDrawn } from '../drawing/messages.ts'
 import { SignedIn } from '../accounts/messages.ts'
+import { CapacityAdded } from '../catalog/messages.ts'
 
 export const ordering: ContextModule = {
   name: 'ordering',
-  // EntryNotDrawn is the drawing's, SignedIn accounts'; listed so that ordering's endpoint can run in a process without them.
-  messages: [...orderingMessages, OpenShowtime, EntryNotDrawn, SignedIn],
+  // EntryNotDrawn is the drawing's, SignedIn accounts', CapacityAdded the catalog's; listed so that ordering's endpoint can run in a process without them.
+  messages: [...orderingMessages, OpenShowtime, AddCapacity, EntryNotDrawn, SignedIn, CapacityAdded],
   migrations: { owner: 'ordering', dir: fileURLToPath(new URL('./migrations', import.meta.url)) },
   endpoint: orderingEndpoint,
   // What the web's view of the showtimes shows sold out: the waiting room stops queuing for those.
