@@ -12,7 +12,7 @@ import { admitEveryone, type Admission } from './web/admission.ts'
 import { alwaysAvailable, type Availability } from './web/availability.ts'
 import { browserSessions, registerBrowserSessions, type BrowserSessions } from './web/browser-session.ts'
 import { registerAdminGuard } from './web/admin-guard.ts'
-import { registerCsrf } from './web/csrf.ts'
+import { registerCsrf, spentTokensIn } from './web/csrf.ts'
 import { everyoneAnonymous, type Identity, registerIdentity } from './web/identity.ts'
 import { trustedProxies } from './web/client-address.ts'
 import { answerFrameworkError, registerErrorHandling } from './web/error-handler.ts'
@@ -80,7 +80,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   await app.register(formBody)
   await registerViews(app)
   // After the views: their hook starts each reply's `locals` afresh, and these add to it.
-  registerCsrf(app, await siteSecret(deps.db, 'csrf', config.POPCORN_SECRET))
+  registerCsrf(app, await siteSecret(deps.db, 'csrf', config.POPCORN_SECRET), spentTokensIn(deps.db))
   registerIdentity(app, identity)
   app.get('/health', async () => ({ status: 'ok', ...deps.describe() }))
   await app.register(opsApi(deps.bus.errors))

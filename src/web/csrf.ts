@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { HttpError } from './errors.ts'
 
@@ -6,28 +6,51 @@ import { HttpError } from './errors.ts'
  * Every form that changes something carries a token (`_csrf`) that only a page of this site, shown to this browser
  * session, can have written: an HMAC of the session and the time it was made, good for a day. A form posted from
  * another site has none, and a token copied from another session or kept too long is refused; nothing is changed.
- * (The session cookie is SameSite=Lax as well; the token does not rest on it.)
+ * Each token is good once: a form sent again with the token it was sent with (replayed) is refused, and nothing is
+ * changed. (The session cookie is SameSite=Lax as well; the token does not rest on it.)
  */
 export const csrfField = '_csrf'
 const lifetimeMs = 24 * 3_600_000
 
-const mac = (key: string, session: string, issuedAt: string) =>
-  createHmac('sha256', key).update(`${session}.${issuedAt}`).digest('base64url').slice(0, 32)
+const mac = (key: string, session: string, issuedAt: string, nonce: string) =>
+  createHmac('sha256', key).update(`${session}.${issuedAt}.${nonce}`).digest('base64url').slice(0, 32)
 
+/** `<made at, base 36>.<random>.<mac>`: the random part tells apart tokens made in the same millisecond. */
 export const csrfToken = (key: string, session: string, now = Date.now()) => {
   const issuedAt = now.toString(36)
-  return `${issuedAt}.${mac(key, session, issuedAt)}`
+  const nonce = randomBytes(9).toString('base64url')
+  return `${issuedAt}.${nonce}.${mac(key, session, issuedAt, nonce)}`
 }
 
 export const csrfTokenValid = (key: string, session: string, token: unknown, now = Date.now()): boolean => {
-  if (typeof token !== 'string' || token.length > 64) return false
-  const [issuedAt, given] = token.split('.')
-  if (!issuedAt || !given || !/^[0-9a-z]{1,12}$/.test(issuedAt)) return false
+  if (typeof token !== 'string' || token.length > 80) return false
+  const [issuedAt, nonce, given, ...rest] = token.split('.')
+  if (!issuedAt || !nonce || !given || rest.length || !/^[0-9a-z]{1,12}$/.test(issuedAt) || !/^[\w-]{12}$/.test(nonce)) return false
   const age = now - parseInt(issuedAt, 36)
   if (!(age >= -60_000 && age < lifetimeMs)) return false
-  const expected = Buffer.from(mac(key, session, issuedAt))
+  const expected = Buffer.from(mac(key, session, issuedAt, nonce))
   const actual = Buffer.from(given)
   return actual.length === expected.length && timingSafeEqual(actual, expected)
+}
+
+/**
+ * Where spent tokens are remembered, for as long as a token lives: `spend` says whether this was the first use.
+ * Without one (a unit's app), tokens are not tracked.
+ */
+export interface SpentTokens {
+  spend(token: string, now: number): Promise<boolean>
+}
+
+/** Spent tokens in the database, shared by every web node; those older than a token's lifetime are dropped now and then. */
+export const spentTokensIn = (db: { query(sql: string, params?: unknown[]): Promise<{ rowCount?: number | null }> }): SpentTokens => {
+  let spends = 0
+  return {
+    async spend(token, now) {
+      if (++spends % 500 === 1) await db.query('delete from messaging.spent_form_tokens where spent_at < $1', [new Date(now - lifetimeMs)])
+      const { rowCount } = await db.query('insert into messaging.spent_form_tokens (token, spent_at) values ($1, $2) on conflict do nothing', [token, new Date(now)])
+      return rowCount === 1
+    },
+  }
 }
 
 declare module 'fastify' {
@@ -44,7 +67,7 @@ const changes = (request: FastifyRequest) => !['GET', 'HEAD', 'OPTIONS'].include
  * Pages get the token as `it.csrf`; a form post without a good one is refused before its route sees it. JSON posts
  * need no token: a browser sends JSON across sites only after a preflight this site never allows.
  */
-export const registerCsrf = (app: FastifyInstance, key: string, clock: () => number = Date.now) => {
+export const registerCsrf = (app: FastifyInstance, key: string, spent?: SpentTokens, clock: () => number = Date.now) => {
   app.addHook('onRequest', async (request, reply) => {
     reply.locals = { ...reply.locals, csrf: csrfToken(key, request.browserSession, clock()) }
   })
@@ -59,6 +82,10 @@ export const registerCsrf = (app: FastifyInstance, key: string, clock: () => num
     if (!csrfTokenValid(key, request.browserSession, token, clock())) {
       throw new HttpError('FORBIDDEN', 'this form is out of date or did not come from a page of this site (no valid _csrf token)', undefined,
         'That form had gone stale, so nothing was sent. Please go back, reload the page and try again.')
+    }
+    if (spent && !(await spent.spend(token as string, clock()))) {
+      throw new HttpError('CONFLICT', 'this form was sent already with this _csrf token; each token is good once: load the page again for a new one', undefined,
+        'That form was sent already, so it was not sent again. To send it anew, go back and reload the page first.')
     }
   })
 }

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { csrfToken, csrfTokenValid } from './csrf.ts'
+import formBody from '@fastify/formbody'
+import Fastify from 'fastify'
+import { csrfToken, csrfTokenValid, registerCsrf } from './csrf.ts'
+import { registerErrorHandling } from './error-handler.ts'
 
 const key = 'k'.repeat(43)
 const session = '6f1c1e9e-3f5a-4a8e-9a55-0c1c6d1f2b11'
@@ -19,8 +22,30 @@ describe('a form token', () => {
 
   test('is refused when made with another key, altered, or not a token at all', () => {
     assert.equal(csrfTokenValid(key, session, csrfToken('x'.repeat(43), session, now), now), false)
-    const [issued, mac] = csrfToken(key, session, now).split('.')
-    assert.equal(csrfTokenValid(key, session, `${(parseInt(issued!, 36) + 1000).toString(36)}.${mac}`, now), false)
-    for (const bad of [undefined, '', '.', 'abc', ['x'], 42, `${issued}.`]) assert.equal(csrfTokenValid(key, session, bad, now), false, String(bad))
+    const [issued, nonce, mac] = csrfToken(key, session, now).split('.')
+    assert.equal(csrfTokenValid(key, session, `${(parseInt(issued!, 36) + 1000).toString(36)}.${nonce}.${mac}`, now), false)
+    assert.equal(csrfTokenValid(key, session, `${issued}.${'A'.repeat(12)}.${mac}`, now), false)
+    for (const bad of [undefined, '', '.', '..', 'abc', ['x'], 42, `${issued}.`, `${issued}.${nonce}.${mac}.x`]) assert.equal(csrfTokenValid(key, session, bad, now), false, String(bad))
+  })
+
+  test('two made in the same millisecond differ', () =>
+    assert.notEqual(csrfToken(key, session, now), csrfToken(key, session, now)))
+
+  test('is good once: a form sent again with the same token is refused before its route changes anything', async () => {
+    const app = Fastify()
+    registerErrorHandling(app)
+    app.decorateRequest('browserSession', session)
+    const used = new Set<string>()
+    registerCsrf(app, key, { spend: async (token) => (used.has(token) ? false : Boolean(used.add(token))) })
+    await app.register(formBody)
+    let changed = 0
+    app.post('/change', async () => ({ changed: ++changed }))
+    const token = csrfToken(key, session)
+    const send = () => app.inject({ method: 'POST', url: '/change', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(token)}` })
+    assert.equal((await send()).statusCode, 200)
+    const replayed = await send()
+    assert.equal(replayed.statusCode, 409)
+    assert.match(replayed.json().error.message, /sent already/)
+    assert.equal(changed, 1)
   })
 })

@@ -194,6 +194,19 @@ for (const shape of shapes) {
       const { rows } = await node.world.db.query(`select 1 from accounts.emails where email_key like 'mal@%' or email_key like '%script%'`)
       assert.equal(rows.length, 0)
     })
+
+    test('a form token is good once: the same form sent again with it is refused and changes nothing', async () => {
+      const eve = visitor(node.url)
+      await signUp(eve, 'eve@example.com')
+      assert.equal((await eve.submit('/account/login', { email: 'eve@example.com', password: 'popcorn-2026!' })).status, 303)
+      const { body: { field, token } } = await eve.call('GET', '/api/form-token')
+      const send = (displayName: string) => eve.call('POST', '/account/profile', new URLSearchParams({ displayName, [field]: token }).toString())
+      assert.equal((await send('Eve')).status, 303)
+      const replayed = await send('Mallory')
+      assert.equal(replayed.status, 409)
+      assert.match(words(replayed.body), /That form was sent already, so it was not sent again/)
+      assert.match((await eve.call('GET', '/account')).body, /id="account-display-name"[^>]*value="Eve"/)
+    })
   })
 
   describe(`account links and login throttling on ${shape.name}, by the clock`, () => {
