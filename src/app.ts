@@ -13,6 +13,7 @@ import { alwaysAvailable, type Availability } from './web/availability.ts'
 import { browserSessions, registerBrowserSessions, type BrowserSessions } from './web/browser-session.ts'
 import { registerAdminGuard } from './web/admin-guard.ts'
 import { registerCsrf, spentTokensIn } from './web/csrf.ts'
+import type { Metrics } from './adapters/metrics/prometheus.ts'
 import { everyoneAnonymous, type Identity, registerIdentity } from './web/identity.ts'
 import { trustedProxies } from './web/client-address.ts'
 import { answerFrameworkError, registerErrorHandling } from './web/error-handler.ts'
@@ -38,6 +39,8 @@ export interface AppDeps {
   readonly browserSessions?: BrowserSessions
   /** Who is logged in, when the caller made it already (a web node shares it with its sockets). */
   readonly identity?: Identity
+  /** The process's metrics, served at /metrics to admins (and to a Prometheus given the admin's credentials). */
+  readonly metrics?: Metrics
 }
 
 /** Browser sessions signed with the site's key for them (POPCORN_SECRET's, or one kept in the database). */
@@ -83,6 +86,8 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   registerCsrf(app, await siteSecret(deps.db, 'csrf', config.POPCORN_SECRET), spentTokensIn(deps.db))
   registerIdentity(app, identity)
   app.get('/health', async () => ({ status: 'ok', ...deps.describe() }))
+  const { metrics } = deps
+  if (metrics) app.get('/metrics', async (_, reply) => reply.type(metrics.contentType).header('cache-control', 'no-store').send(await metrics.scrape()))
   await app.register(opsApi(deps.bus.errors))
   const availability = deps.availability ?? availabilityOf(contexts, { db: deps.db })
   const admission = deps.admission ?? admissionOf(contexts, { db: deps.db, config, logger: deps.logger, availability })

@@ -10,6 +10,7 @@ import { ConfigError } from './config.ts'
 import { contexts } from './contexts/index.ts'
 import { defaultBundleLimits } from './messaging/bundle.ts'
 import { createBus } from './messaging/bus.ts'
+import { createMetrics, readingsOf } from './adapters/metrics/prometheus.ts'
 import { pruneInbox } from './messaging/inbox.ts'
 import { MessageCatalog } from './messaging/message.ts'
 import { SagaTimeout } from './messaging/saga.ts'
@@ -72,8 +73,9 @@ export const startPopcorn = async (configured: Config, role: Role, logger: Logge
   const transport = await openTransport(config, db, logger, role)
   const catalog = new MessageCatalog([SagaTimeout, ...contexts.flatMap((c) => c.messages)])
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`
+  const metrics = createMetrics({ db, readings: () => readingsOf(contexts, db) })
   const bus = createBus({
-    db, transport, catalog, logger, instanceId,
+    db, transport, catalog, logger, instanceId, observer: metrics.observer,
     ...busSettingsOf(config, db),
   })
   if (role !== 'web') {
@@ -88,7 +90,7 @@ export const startPopcorn = async (configured: Config, role: Role, logger: Logge
 
   const describe = () => ({ role, instance: instanceId, database: db.kind, transport: transport.kind })
   const web = role === 'worker' ? undefined : await startWebNode({
-    bus, db, contexts, logger, describe, config,
+    bus, db, contexts, logger, describe, config, metrics,
     listen: { port: config.PORT, host: config.HOST },
     maxBodyBytes: config.POPCORN_MAX_BODY_BYTES,
     ...(!embedded && { sharedDatabaseUrl: config.POPCORN_DATABASE_URL }),

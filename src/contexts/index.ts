@@ -7,6 +7,7 @@ import type { HandlerRegistration } from '../messaging/handler.ts'
 import type { Admission } from '../web/admission.ts'
 import type { Availability } from '../web/availability.ts'
 import type { Identity } from '../web/identity.ts'
+import type { GaugeReading } from '../adapters/metrics/prometheus.ts'
 import type { BrowserSocket, Realtime } from '../web/realtime.ts'
 import type { MessageDefinition } from '../messaging/message.ts'
 import type { MessageSession } from '../messaging/session.ts'
@@ -72,6 +73,8 @@ export interface ContextModule {
    * that belongs to one node and no other (ordering's estimate of the seats its edge has promised).
    */
   readonly perWebNode?: () => WebSide
+  /** What it reports when the metrics are scraped (`/metrics`): read from its tables, the same from every process. */
+  readonly readings?: (db: Database, now: Date) => Promise<readonly GaugeReading[]>
 }
 
 /** What a context runs on each web node: routes and pages, socket events, handlers of the node's own queue. */

@@ -7,6 +7,7 @@ import { batching, type BatchingOptions } from './batching.ts'
 import { bundling, defaultBundleLimits, type BundleLimits } from './bundle.ts'
 import { MemoryInbox } from './inbox.ts'
 import { processBatch } from './pipeline.ts'
+import type { MessagingObserver } from './observer.ts'
 import { defaultRecoverability, type RecoverabilityPolicy } from './recoverability.ts'
 import { MessageSession } from './session.ts'
 import type { Database } from './sql.ts'
@@ -31,6 +32,8 @@ export interface BusOptions {
   /** What one transaction sends to one queue or topic travels as one bundle of at most this much (maxMessages 1: never). */
   readonly bundle?: BundleLimits
   readonly clock?: () => Date
+  /** Told of every message handled, retried or failed (the metrics). */
+  readonly observer?: MessagingObserver
 }
 
 export interface RunningEndpoint {
@@ -77,7 +80,7 @@ export const createBus = (options: BusOptions) => {
         }
         const published = async () => void (await Promise.all([...publishing]))
         // Replies to what a partition's handlers send come to the endpoint's own queue, not to the partition.
-        const deps = { db, transport, catalog, endpoint: { name: definition.name, queue: spec.queue, replyTo: queue }, handlers, policy, limits, logger: endpointLogger, clock, publish, maxBatch: batchSize, ...(spec.temporary && { memoryInbox: new MemoryInbox() }) }
+        const deps = { db, transport, catalog, endpoint: { name: definition.name, queue: spec.queue, replyTo: queue }, handlers, policy, limits, logger: endpointLogger, clock, publish, maxBatch: batchSize, ...(spec.temporary && { memoryInbox: new MemoryInbox() }), ...(options.observer && { observer: options.observer }) }
         // A partition's next batch is taken while the last one commits, so the writer never waits on its queue.
         const inHand = batches.parallel === 1 ? 2 * batchSize : Math.max(batchSize, batches.parallel)
         const consumer = await transport.consume(spec.queue, batching(batches, (deliveries) => processBatch(deps, deliveries)), { concurrency: inHand })

@@ -10,6 +10,7 @@ import { OutgoingBuffer, type OutgoingLimits } from './outgoing.ts'
 import type { RecoverabilityPolicy } from './recoverability.ts'
 import type { Database, Sql } from './sql.ts'
 import type { Delivery, Flush, Transport } from './transport.ts'
+import type { MessagingObserver } from './observer.ts'
 import { z } from 'zod'
 
 export interface PipelineDeps {
@@ -32,6 +33,8 @@ export interface PipelineDeps {
   readonly maxBatch: number
   /** Where a per-process queue's inbox is kept, when it is kept in memory; otherwise it is the database's. */
   readonly memoryInbox?: MemoryInbox
+  /** Told of every message handled, retried or failed (metrics); nobody, unless given. */
+  readonly observer?: MessagingObserver
 }
 
 /**
@@ -157,6 +160,7 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
   const deliveries = items.map((item) => item.delivery)
   const finishing = settlement.finishing(deliveries)
   let handled: string[] = []
+  const handledItems: Readable[] = []
   const flush = await deps.db.transaction(async (tx) => {
     const writes = new Alongside()
     try {
@@ -169,7 +173,12 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
   deps.memoryInbox?.remember(handled)
   deps.publish(flush)
   for (const delivery of finishing) await delivery.ack()
-  deps.logger.debug({ queue: deps.endpoint.queue, size: items.length, ms: Math.round(performance.now() - started) }, 'batch handled')
+  const processingMs = performance.now() - started
+  deps.logger.debug({ queue: deps.endpoint.queue, size: items.length, ms: Math.round(processingMs) }, 'batch handled')
+  if (deps.observer) {
+    const at = Date.now()
+    for (const { headers } of handledItems) deps.observer.handled(deps.endpoint.queue, headers.type, processingMs, headers.sentAt ? Math.max(0, at - Date.parse(headers.sentAt)) : undefined)
+  }
 
   async function handleWithin(tx: Sql, writes: Alongside) {
     // Settling the deliveries depends on nothing the handlers do: it runs while they do.
@@ -191,6 +200,7 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
         continue
       }
       if (headers.type !== runType) await endRun()
+      handledItems.push({ headers, data })
       runType = headers.type
       const out = new OutgoingBuffer(deps.limits, now, { endpoint: deps.endpoint.name, replyTo: deps.endpoint.replyTo }, headers)
       outs.push(out)
@@ -207,6 +217,7 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
 /** Records the message as failed; settles its delivery when it was the last unfinished message of it. */
 const deadLetter = async (deps: PipelineDeps, settlement: Settlement, delivery: Delivery, raw: RawMessage, failure: Failure) => {
   deps.logger.error({ queue: deps.endpoint.queue, headers: raw.headers, code: failure.code, reason: failure.reason }, 'message moved to the error queue')
+  deps.observer?.failed(deps.endpoint.queue, typeof raw.headers.type === 'string' ? raw.headers.type : 'unknown')
   const finishing = settlement.finishing([delivery]).length > 0
   await deps.db.transaction(async (tx) => {
     await recordFailure(tx, deps.endpoint.queue, raw, failure)
@@ -279,6 +290,7 @@ const processAlone = async (deps: PipelineDeps, settlement: Settlement, item: It
       lastError = error
       if (isPermanent(error)) return deadLetter(deps, settlement, item.delivery, item.raw, failureOf(error, attemptsBefore + attempted))
       deps.logger.warn({ messageId: item.headers.messageId, type: item.headers.type, attempt: attempted, round, err: error }, 'handler failed; retrying')
+      if (attempted <= deps.policy.immediateRetries || deps.policy.delayedRetries[round] !== undefined) deps.observer?.retried(deps.endpoint.queue, item.headers.type)
     }
   }
   const delayMs = deps.policy.delayedRetries[round]

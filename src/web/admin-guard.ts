@@ -62,10 +62,10 @@ export const adminGuard = (password: string | undefined, identity: Identity = ev
 }
 
 /**
- * Where the admin's pages and routes are: every route under these (ops, admin, the dev mailbox) is guarded, whichever
+ * Where the admin's pages and routes are: every route under these (ops, admin, the dev mailbox, the metrics) is guarded, whichever
  * context adds it, so that none can be added unguarded by forgetting to ask.
  */
-export const adminAreas = ['/admin', '/api/admin', '/ops', '/api/ops', '/mailbox', '/api/mailbox'] as const
+export const adminAreas = ['/admin', '/api/admin', '/ops', '/api/ops', '/mailbox', '/api/mailbox', '/metrics'] as const
 
 const inAdminArea = (route: string | undefined) =>
   route !== undefined && adminAreas.some((area) => route === area || route.startsWith(`${area}/`))

@@ -6,6 +6,7 @@ import { onWebNode, type ContextModule } from '../contexts/index.ts'
 import type { Bus } from '../messaging/bus.ts'
 import { defineEndpoint } from '../messaging/endpoint.ts'
 import type { Database } from '../messaging/sql.ts'
+import type { Metrics } from '../adapters/metrics/prometheus.ts'
 import { attachBrowserSessions, type Realtime } from './realtime.ts'
 
 export interface WebNodeOptions {
@@ -20,6 +21,8 @@ export interface WebNodeOptions {
   readonly describe: () => Record<string, unknown>
   /** The process's settings; the defaults unless given. */
   readonly config?: Config
+  /** The process's metrics, served at /metrics (admins only); none unless given. */
+  readonly metrics?: Metrics
 }
 
 /**
@@ -44,13 +47,14 @@ export const startWebNode = async (options: WebNodeOptions) => {
   const identity = identityOf(options.contexts, { db: options.db, config })
   const deps = { db: options.db, session, logger: options.logger, config, admission, availability, identity }
   const browserSessions = await browserSessionsOf(options.db, config)
-  const app = await buildApp({ bus: options.bus, ...deps, browserSessions, logger: options.logger, maxBodyBytes: options.maxBodyBytes, describe: options.describe, contexts })
+  const app = await buildApp({ bus: options.bus, ...deps, browserSessions, logger: options.logger, maxBodyBytes: options.maxBodyBytes, describe: options.describe, contexts, ...(options.metrics && { metrics: options.metrics }) })
   const server = await createSocketServer(app.server, { logger: options.logger, ...(options.sharedDatabaseUrl && { databaseUrl: options.sharedDatabaseUrl }) })
   // Once per node: a context may keep per-node state for its sockets (the waiting room's watchers).
   const onSocket = contexts.flatMap((context) => (context.socket ? [context.socket(deps)] : []))
   sockets = attachBrowserSessions(server.io, browserSessions, (client) => {
     for (const handle of onSocket) handle(client)
   })
+  options.metrics?.gauge('popcorn_socket_connections', 'Browsers connected to this web node over Socket.IO', () => server.io.engine.clientsCount)
   const url = await app.listen(options.listen)
   return {
     url,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { loadConfig } from '../../src/config.ts'
 import { ShowtimeScheduled } from '../../src/contexts/catalog/messages.ts'
 import type { ContextModule } from '../../src/contexts/index.ts'
+import { createMetrics, readingsOf } from '../../src/adapters/metrics/prometheus.ts'
 import { createBus } from '../../src/messaging/bus.ts'
 import { MessageCatalog, type DataOf } from '../../src/messaging/message.ts'
 import { SagaTimeout } from '../../src/messaging/saga.ts'
@@ -24,10 +25,11 @@ export const showtime = (showtimeId: string, overrides: Partial<Scheduled> = {})
 export const startPopcornNode = async (shape: Shape, contexts: readonly ContextModule[], env: Record<string, string> = {}) => {
   const world = await shape.create(contexts.flatMap((c) => (c.migrations ? [c.migrations] : [])))
   const catalog = new MessageCatalog([SagaTimeout, ShowtimeScheduled, ...contexts.flatMap((c) => c.messages)])
-  const bus = createBus({ db: world.db, transport: world.transport, catalog, logger: testLogger, instanceId: randomUUID().slice(0, 8), concurrency: 16 })
+  const metrics = createMetrics({ db: world.db, readings: () => readingsOf(contexts, world.db) })
+  const bus = createBus({ db: world.db, transport: world.transport, catalog, logger: testLogger, instanceId: randomUUID().slice(0, 8), concurrency: 16, observer: metrics.observer })
   for (const context of contexts) if (context.endpoint) await bus.start(context.endpoint)
   const web = await startWebNode({
-    bus, db: world.db, contexts, logger: testLogger, describe: () => ({}),
+    bus, db: world.db, contexts, logger: testLogger, describe: () => ({}), metrics,
     listen: { port: 0, host: '127.0.0.1' }, maxBodyBytes: 64 * 1024, config: loadConfig({ ...testDefaults, POPCORN_DEV_MAILBOX: 'on', ...env }),
   })
   return {

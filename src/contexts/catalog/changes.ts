@@ -2,7 +2,7 @@ import type { MessageSession } from '../../messaging/session.ts'
 import type { Sql } from '../../messaging/sql.ts'
 import { projectionDue } from '../../messaging/switches.ts'
 import { type CatalogChange, type CatalogCommand, type CatalogRefusal, type CatalogView, decide, evolve } from './catalog.decider.ts'
-import { CapacityAdded, ProjectCatalog, ShowtimeScheduled } from './messages.ts'
+import { CapacityAdded, MovieAdded, ProjectCatalog, ShowtimeScheduled } from './messages.ts'
 import type { Movie, Showtime, Theater } from './model.ts'
 import { scheduled, seedLock } from './seed.ts'
 
@@ -93,6 +93,7 @@ export const changeCatalog = (session: MessageSession, command: CatalogCommand, 
       const showtime = evolve(view, change).showtimes.get(change.data.id)!
       out.publish(ShowtimeScheduled, scheduled(showtime, view.movies.get(showtime.movieId)!, view.theaters.get(showtime.theaterId)!))
     }
+    if (change.kind === 'movie-added') out.publish(MovieAdded, { movieId: change.data.id, title: change.data.title, year: change.data.year })
     if (change.kind === 'capacity-added') out.publish(CapacityAdded, { ...change.data, changeId: command.data.changeId })
     const deliverAt = await projectionDue(tx, now, session)
     out.send(ProjectCatalog, { changeId: command.data.changeId }, { ...(deliverAt && { deliverAt }) })

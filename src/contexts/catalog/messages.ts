@@ -33,6 +33,13 @@ export const ShowtimeScheduled = defineEvent('catalog.ShowtimeScheduled', z.obje
   path: ['drawingAt'],
 }))
 
+/** An admin added a movie: other contexts may know it before it has showings (reviews list it). */
+export const MovieAdded = defineEvent('catalog.MovieAdded', z.object({
+  movieId: slug,
+  title: z.string().min(1).max(200),
+  year: z.number().int().min(1888).max(2200),
+}))
+
 /** An admin added seats to a showing (not a drawing's: its capacity is in its commitment). `changeId` names the change. */
 export const CapacityAdded = defineEvent('catalog.CapacityAdded', z.object({
   changeId: z.uuid(),
@@ -43,4 +50,4 @@ export const CapacityAdded = defineEvent('catalog.CapacityAdded', z.object({
 /** The catalog's own: the shared tables are to take in this change (and any made before it). Late under ops' projection delay. */
 export const ProjectCatalog = defineCommand('catalog.ProjectCatalog', 'catalog', z.object({ changeId: z.uuid() }))
 
-export const catalogMessages = [ShowtimeScheduled, CapacityAdded, ProjectCatalog]
+export const catalogMessages = [ShowtimeScheduled, MovieAdded, CapacityAdded, ProjectCatalog]

@@ -6,7 +6,7 @@ import { createEdgeEstimate } from './edge-estimate.ts'
 import { orderingEndpoint } from './endpoint.ts'
 import { pushOrderOutcome } from './handlers/order-outcome.web-handler.ts'
 import { orderingMessages } from './messages.ts'
-import { seatsLeftIn, soldOutShowtimes } from './orders.ts'
+import { ordersByStatus, seatsLeftIn, soldOutShowtimes } from './orders.ts'
 import { EntryNotDrawn } from '../drawing/messages.ts'
 import { SignedIn } from '../accounts/messages.ts'
 import { CapacityAdded } from '../catalog/messages.ts'
@@ -20,6 +20,7 @@ export const ordering: ContextModule = {
   // What the web's view of the showtimes shows sold out: the waiting room stops queuing for those.
   availability: ({ db }) => ({ soldOut: (showtimeIds) => soldOutShowtimes(db, showtimeIds), seatsLeft: (showtimeIds) => seatsLeftIn(db, showtimeIds) }),
   // One edge estimate per web node: its routes and sockets promise seats on it, the replies that come back to it settle.
+  readings: async (db) => [{ name: 'popcorn_orders', help: 'Orders by status: received (not decided yet), accepted, sold-out, entered-drawing', samples: await ordersByStatus(db) }],
   perWebNode: () => {
     const estimate = createEdgeEstimate()
     return { web: orderingWeb(estimate), socket: orderingSocket(estimate), webHandlers: ({ realtime }) => [pushOrderOutcome(realtime, estimate)] }

@@ -184,3 +184,7 @@ export const recordOutcomes = async (sql: Sql, orders: readonly DecidedOrder[], 
     [JSON.stringify(orders.map((o) => ({ orderId: o.orderId, showtimeId: o.showtimeId, tickets: o.tickets, email: o.email, clientSession: o.clientSession, status: o.status, outcome: o.outcome }))), at],
   )
 }
+
+/** How many orders are in each status, for the metrics (`received` ones are not decided yet). */
+export const ordersByStatus = async (sql: Sql) =>
+  (await sql.query<{ status: string; n: number }>('select status, count(*)::int as n from ordering.orders group by status')).rows.map(({ status, n }) => ({ labels: { status }, value: n }))

@@ -3,6 +3,7 @@ import type { ContextModule } from '../index.ts'
 import { waitingRoomWeb } from './api.ts'
 import { waitingRoomEndpoint } from './endpoint.ts'
 import { admissionGate } from './gate.ts'
+import { peopleInRooms } from './rooms.ts'
 import { roomDeps } from './settings.ts'
 import { waitingRoomSocket } from './socket.ts'
 
@@ -15,4 +16,5 @@ export const waitingRoom: ContextModule = {
   web: waitingRoomWeb,
   socket: waitingRoomSocket,
   admission: (deps) => admissionGate(roomDeps(deps)),
+  readings: async (db) => [{ name: 'popcorn_waiting_room_people', help: 'People in the waiting rooms: waiting for their turn, or let through', samples: await peopleInRooms(db) }],
 }

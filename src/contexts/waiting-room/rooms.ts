@@ -148,3 +148,10 @@ export const admissionTimes = async (sql: Sql, showtimeId: string, numbers: read
     [showtimeId, numbers, now])
   return new Map(rows.map((r) => [r.number, r.admittedAt]))
 }
+
+/** People waiting in every room, and people let through, for the metrics. */
+export const peopleInRooms = async (sql: Sql) => {
+  const { rows } = await sql.query<{ waiting: number; through: number }>(
+    'select count(*) filter (where admitted_at is null)::int as waiting, count(*) filter (where admitted_at is not null)::int as through from waiting_room.places')
+  return [{ labels: { state: 'waiting' }, value: rows[0]?.waiting ?? 0 }, { labels: { state: 'let-through' }, value: rows[0]?.through ?? 0 }]
+}

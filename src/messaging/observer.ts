@@ -1,0 +1,14 @@
+/**
+ * What the pipeline tells whoever watches it (the metrics, the ops console): a port, so the core imports no metrics
+ * library. Each call is cheap and synchronous; a watcher that wants more does its own work later.
+ */
+export interface MessagingObserver {
+  /** A message was handled and committed: its batch took `processingMs`; `criticalMs` is from being sent to now. */
+  handled(queue: string, type: string, processingMs: number, criticalMs: number | undefined): void
+  /** A handler failed on it, and it is to be tried again (at once, or after a back-off). */
+  retried(queue: string, type: string): void
+  /** It went to the error queue. */
+  failed(queue: string, type: string): void
+}
+
+export const unobserved: MessagingObserver = { handled: () => {}, retried: () => {}, failed: () => {} }
