@@ -116,5 +116,31 @@ for (const shape of shapes) {
       }
       assert.equal((await asAdmin({ url: '/api/ops/failed-messages?status=retried' })).body, before.body)
     })
+
+    test('groups by cause, type or queue; a group or a search retried or discarded at once; bulk without a filter is refused', async () => {
+      failing = true
+      for (const key of ['c', 'd']) await bus.session('web').send(Fragile, { key })
+      await eventually(async () => assert.equal((await bus.errors.list({ limit: 10, offset: 0 })).total, 2, 'both failed'), { what: 'the failures' })
+      const groups = (await asAdmin({ url: '/api/ops/failed-messages/groups?by=fingerprint' })).json()
+      assert.equal(groups.groups.length, 1)
+      assert.equal(groups.groups[0].count, 2)
+      assert.match(groups.groups[0].title, /^Error at .*src\/contexts\/ops\/api\.int\.spec\.ts:\d+\)$/)
+      assert.deepEqual((await asAdmin({ url: '/api/ops/failed-messages/groups?by=type' })).json().groups.map((g: { key: string }) => g.key), ['test.Fragile'])
+      const found = (await asAdmin({ url: `/api/ops/failed-messages?fingerprint=${groups.groups[0].key}&type=test.Fragile&minAttempts=1` })).json()
+      assert.equal(found.total, 2)
+
+      for (const [payload, message] of [[{}, /say "all": true/], [{ everything: true }, /everything/], [{ fingerprint: 'nope' }, /fingerprint/], [{ all: false }, /all/]] as const) {
+        const refused = await asAdmin({ method: 'POST', url: '/api/ops/failed-messages/retry', payload })
+        assert.equal(refused.statusCode, 400, JSON.stringify(payload))
+        assert.match(refused.json().error.message, message)
+      }
+      assert.equal((await asAdmin({ url: '/api/ops/failed-messages/groups?by=everything' })).statusCode, 400)
+      assert.equal((await bus.errors.list({ limit: 10, offset: 0 })).total, 2, 'nothing changed')
+
+      failing = false
+      assert.deepEqual((await asAdmin({ method: 'POST', url: '/api/ops/failed-messages/retry', payload: { fingerprint: groups.groups[0].key } })).json(), { retried: 2 })
+      await eventually(async () => assert.deepEqual((await effects(world.db)).map((e) => e.key).filter((k) => k === 'c' || k === 'd').sort(), ['c', 'd'], 'each once'), { what: 'the group handled' })
+      assert.deepEqual((await asAdmin({ method: 'POST', url: '/api/ops/failed-messages/discard', payload: { all: true } })).json(), { discarded: 0 })
+    })
   })
 }
