@@ -73,7 +73,7 @@ export const startPopcorn = async (configured: Config, role: Role, logger: Logge
   const transport = await openTransport(config, db, logger, role)
   const catalog = new MessageCatalog([SagaTimeout, ...contexts.flatMap((c) => c.messages)])
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`
-  const metrics = createMetrics({ db, readings: () => readingsOf(contexts, db) })
+  const metrics = createMetrics({ db, transport, readings: () => readingsOf(contexts, db) })
   const bus = createBus({
     db, transport, catalog, logger, instanceId, observer: metrics.observer,
     ...busSettingsOf(config, db),

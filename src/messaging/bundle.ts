@@ -100,6 +100,7 @@ export const bundling = (transport: Transport, limits: BundleLimits): Transport 
   completeAllWithin: (tx, deliveries) => transport.completeAllWithin(tx, deliveries),
   consume: (queue, onDelivery, options) => transport.consume(queue, onDelivery, options),
   remove: (spec) => transport.remove(spec),
+  depths: (queues) => transport.depths(queues),
   close: () => transport.close(),
 })
 

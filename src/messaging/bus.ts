@@ -5,6 +5,7 @@ import type { MessageCatalog } from './message.ts'
 import type { OutgoingLimits } from './outgoing.ts'
 import { batching, type BatchingOptions } from './batching.ts'
 import { bundling, defaultBundleLimits, type BundleLimits } from './bundle.ts'
+import { startHeartbeats } from './heartbeats.ts'
 import { MemoryInbox } from './inbox.ts'
 import { processBatch } from './pipeline.ts'
 import type { MessagingObserver } from './observer.ts'
@@ -55,11 +56,15 @@ export const createBus = (options: BusOptions) => {
   const concurrency = options.concurrency ?? 8
   const batchSize = options.batchSize ?? 256
 
+  const heartbeats = startHeartbeats(db, options.instanceId, clock, (error) => logger.warn({ err: error }, 'a heartbeat could not be written; the next one tries again'))
+
   const sessionFor = (endpoint: string, replyTo?: string) => new MessageSession({ db, transport, limits, clock }, { endpoint, replyTo })
 
   return {
     catalog,
     errors: errorQueue(db, transport),
+    /** Messages waiting in these queues, as the transport says. */
+    depths: (queues: readonly string[]) => transport.depths(queues),
 
     async start(definition: EndpointDefinition): Promise<RunningEndpoint> {
       const queue = queueOf(definition, options.instanceId)
@@ -90,6 +95,7 @@ export const createBus = (options: BusOptions) => {
       await consumeFrom(spec, { size: batchSize, parallel: concurrency })
       // One batch at a time per partition, in one process at a time: a partition's keys are never handled at once.
       for (const partition of partitions) await consumeFrom({ queue: partition, events: [], temporary: false, singleActiveConsumer: true }, { size: batchSize, parallel: 1 })
+      await heartbeats.started(definition.name, [queue, ...partitions])
       logger.info({ endpoint: definition.name, queue, events: spec.events, partitions: partitions.length }, 'endpoint started')
       return { name: definition.name, queue, session: sessionFor(definition.name, queue) }
     },
@@ -99,6 +105,7 @@ export const createBus = (options: BusOptions) => {
 
     /** Stops taking messages (partitions included); what is in hand finishes or goes back to its queue. Temporary queues are removed. */
     async stop() {
+      await heartbeats.stopped().catch((error) => logger.warn({ err: error }, 'could not say this process stopped; its heartbeat will go quiet instead'))
       for (const { spec, consumer, published } of running.splice(0).reverse()) {
         await consumer.stop()
         await published()

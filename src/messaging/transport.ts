@@ -62,6 +62,8 @@ export interface Transport {
   consume(queue: string, onDelivery: (delivery: Delivery) => Promise<void>, options: ConsumeOptions): Promise<Consumer>
   /** Removes a temporary queue and its subscriptions. */
   remove(spec: EndpointSpec): Promise<void>
+  /** Messages waiting in these queues (ready, not yet taken); a queue it cannot find is left out. */
+  depths(queues: readonly string[]): Promise<Map<string, number>>
   close(): Promise<void>
 }
 

@@ -25,7 +25,7 @@ export const showtime = (showtimeId: string, overrides: Partial<Scheduled> = {})
 export const startPopcornNode = async (shape: Shape, contexts: readonly ContextModule[], env: Record<string, string> = {}) => {
   const world = await shape.create(contexts.flatMap((c) => (c.migrations ? [c.migrations] : [])))
   const catalog = new MessageCatalog([SagaTimeout, ShowtimeScheduled, ...contexts.flatMap((c) => c.messages)])
-  const metrics = createMetrics({ db: world.db, readings: () => readingsOf(contexts, world.db) })
+  const metrics = createMetrics({ db: world.db, transport: world.transport, readings: () => readingsOf(contexts, world.db) })
   const bus = createBus({ db: world.db, transport: world.transport, catalog, logger: testLogger, instanceId: randomUUID().slice(0, 8), concurrency: 16, observer: metrics.observer })
   for (const context of contexts) if (context.endpoint) await bus.start(context.endpoint)
   const web = await startWebNode({

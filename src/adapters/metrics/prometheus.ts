@@ -1,6 +1,8 @@
 import { Counter, Gauge, Histogram, type OpenMetricsContentType, Registry, collectDefaultMetrics, openMetricsContentType } from 'prom-client'
 import type { MessagingObserver } from '../../messaging/observer.ts'
 import type { Database } from '../../messaging/sql.ts'
+import { knownQueues } from '../../messaging/heartbeats.ts'
+import type { Transport } from '../../messaging/transport.ts'
 import type { ContextModule } from '../../contexts/index.ts'
 
 /** A reading a context gives when the metrics are scraped: one gauge, one value per label set. */
@@ -19,7 +21,7 @@ const buckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
  * observer; and, read when scraped, the depth of the database queue's queues and what the contexts report (orders
  * decided, people waiting, projection lag) — those are the database's, so every process reports the same.
  */
-export const createMetrics = (options: { readonly db: Database; readonly readings?: () => Promise<readonly GaugeReading[]> }) => {
+export const createMetrics = (options: { readonly db: Database; readonly transport: Pick<Transport, 'depths'>; readonly readings?: () => Promise<readonly GaugeReading[]> }) => {
   const registry = new Registry<OpenMetricsContentType>()
   registry.setContentType(openMetricsContentType)
   collectDefaultMetrics({ register: registry, prefix: 'popcorn_' })
@@ -43,12 +45,12 @@ export const createMetrics = (options: { readonly db: Database; readonly reading
   }
 
   new Gauge({
-    name: 'popcorn_queue_depth', help: 'Messages waiting in each queue of the database transport (RabbitMQ reports its own)', labelNames: ['queue'], registers: [registry],
+    name: 'popcorn_queue_depth', help: 'Messages waiting in the queues of the endpoints running (a partitioned one\'s partitions together)', labelNames: ['queue'], registers: [registry],
     async collect() {
       this.reset()
-      const { rows } = await options.db.query<{ queue: string; depth: number }>('select queue, count(*)::int as depth from messaging.queue group by queue')
+      const queues = [...(await knownQueues(options.db, new Date())).values()].flat()
       const depths = new Map<string, number>()
-      for (const { queue, depth } of rows) depths.set(queueOf(queue), (depths.get(queueOf(queue)) ?? 0) + depth)
+      for (const [queue, depth] of await options.transport.depths(queues)) depths.set(queueOf(queue), (depths.get(queueOf(queue)) ?? 0) + depth)
       for (const [queue, depth] of depths) this.set({ queue }, depth)
     },
   })

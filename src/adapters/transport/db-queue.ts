@@ -241,6 +241,11 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
 
   return {
     kind: 'db',
+    async depths(queues) {
+      const { rows } = await db.query<{ queue: string; depth: number }>(
+        'select queue, count(*)::int as depth from messaging.queue where queue = any($1::text[]) group by queue', [queues])
+      return new Map([...queues.map((q) => [q, 0] as const), ...rows.map((r) => [r.queue, r.depth] as const)])
+    },
     async declare(spec: EndpointSpec) {
       await db.transaction(async (tx) => {
         await tx.query('delete from messaging.subscriptions where queue = $1 and not (message_type = any($2::text[]))', [spec.queue, spec.events])

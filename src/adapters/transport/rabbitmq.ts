@@ -138,6 +138,15 @@ export const createRabbitTransport = async (options: RabbitTransportOptions): Pr
     completeAllWithin: async () => {},
     consume,
     remove: (spec) => withChannel((channel) => topology.remove(channel, spec)),
+    async depths(queues) {
+      const depths = new Map<string, number>()
+      for (const queue of queues) {
+        // A queue that is not there closes the channel it was asked on: each is asked on its own.
+        const ready = await withChannel((channel) => channel.checkQueue(names.queue(queue))).then((q) => q.messageCount, () => undefined)
+        if (ready !== undefined) depths.set(queue, ready)
+      }
+      return depths
+    },
     close: () =>
       (closing ??= (async () => {
         closed = true // new flushes leave their rows to the next process's sweeper; those in flight finish
