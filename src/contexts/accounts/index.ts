@@ -11,6 +11,8 @@ import { vipWeb } from './vip.api.ts'
 import { accountsEndpoint } from './endpoint.ts'
 import { loginIdOf, viewerOfLogin } from './logins.ts'
 import { accountsMessages } from './messages.ts'
+import { profileLag } from './profile.ts'
+import { projectionLag } from '../../adapters/metrics/prometheus.ts'
 
 /** People's accounts: register with a confirmed address, log in and out, choose a new password. */
 export const accounts: ContextModule = {
@@ -20,6 +22,10 @@ export const accounts: ContextModule = {
   messages: [...accountsMessages, SendAccountEmail, ChargeSubscription, SubscriptionCharged, SubscriptionChargeFailed],
   migrations: { owner: 'accounts', dir: fileURLToPath(new URL('./migrations', import.meta.url)) },
   endpoint: accountsEndpoint,
+  readings: async (db, now) => {
+    const lag = await profileLag(db, now)
+    return projectionLag('accounts', { pending: lag.events, oldestMs: lag.oldestMs })
+  },
   identity: ({ db, config }): Identity => {
     const key = siteSecret(db, 'login', config.POPCORN_SECRET)
     return {

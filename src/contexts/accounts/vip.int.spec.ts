@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import { eventually } from '../../../test/support/eventually.ts'
 import { member } from '../../../test/support/members.ts'
-import { startPopcornNode, type PopcornNode } from '../../../test/support/popcorn-node.ts'
+import { showtime, startPopcornNode, type PopcornNode } from '../../../test/support/popcorn-node.ts'
 import { shapes } from '../../../test/support/shapes.ts'
 import { admin, visitor, type Visitor } from '../../../test/support/visitor.ts'
 import { billing } from '../billing/index.ts'
 import { notifications } from '../notifications/index.ts'
 import { ops } from '../ops/index.ts'
 import { accounts } from './index.ts'
+import { reviews } from '../reviews/index.ts'
 
 const words = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')
 
@@ -16,7 +18,8 @@ for (const shape of shapes) {
   describe(`VIP on ${shape.name}`, () => {
     let node: PopcornNode
     before(async () => {
-      node = await startPopcornNode(shape, [notifications, accounts, billing, ops])
+      node = await startPopcornNode(shape, [notifications, accounts, billing, ops, reviews])
+      await node.schedule(showtime('vip-dune', { startsAt: new Date(Date.now() + 30 * 86_400_000).toISOString() }))
     })
     after(() => node?.stop())
 
@@ -86,6 +89,20 @@ for (const shape of shapes) {
       assert.equal((await stranger.call('PUT', '/api/ops/switches', { paymentsFailing: 1 })).status, 401, 'the switches are for admins')
       assert.equal((await admin(node.url).call('PUT', '/api/ops/switches', { paymentsFailing: 2 })).status, 400)
       assert.equal((await admin(node.url).call('PUT', '/api/ops/switches', { noSuchSwitch: 1 })).status, 400)
+    })
+
+    test('the VIP perk and its policy: a VIP member’s review carries the mark while VIP lasts; revoked, the mark goes and the review stays', async () => {
+      const dee = await member(node, 'dee-vip@example.com', 'Dee')
+      const reviewId = randomUUID()
+      assert.equal((await dee.call('POST', '/api/reviews', { reviewId, movieId: 'dune', stars: 4, text: 'Sand, everywhere.' })).status, 202)
+      const shown = async () => ((await visitor(node.url).call('GET', '/api/movies/dune/reviews')).body as { items: { reviewId: string; vip: boolean }[] }).items.find((r) => r.reviewId === reviewId)
+      await eventually(async () => assert.equal((await shown())?.vip, false, 'shown, no mark'), { what: 'the review shown' })
+      // Declined slowly: VIP is granted at once and lasts until the answer.
+      assert.equal((await subscribe(dee, '4000 0000 0000 0341')).status, 303)
+      await eventually(async () => assert.equal((await shown())?.vip, true, 'the mark while VIP'), { what: 'the VIP mark' })
+      await eventually(async () => assert.equal(await statusOf(dee), 'revoked', 'revoked'), { what: 'VIP revoked', timeoutMs: 30_000 })
+      await eventually(async () => assert.equal((await shown())?.vip, false, 'the mark gone'), { what: 'the mark gone' })
+      assert.ok(await shown(), 'the review stays')
     })
   })
 }

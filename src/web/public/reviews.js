@@ -42,7 +42,7 @@
     const head = el('p', 'review__head')
     const stars = el('span', 'review__stars', starsOf(r.stars))
     stars.setAttribute('aria-label', `${r.stars} of 5 stars`)
-    head.append(stars, ' ', el('strong', '', author), ' · ', el('time', '', new Date(r.writtenAt).toLocaleString()))
+    head.append(stars, ' ', el('strong', '', author), ...(r.vip ? [' ', el('span', 'review__vip', 'VIP')] : []), ' · ', el('time', '', new Date(r.writtenAt).toLocaleString()))
     li.append(head, el('p', 'review__mark', mark), el('p', 'review__text', r.text))
     return li
   }

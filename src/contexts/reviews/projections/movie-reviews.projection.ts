@@ -9,6 +9,8 @@ export interface ShownReview {
   readonly writtenAt: Date
   readonly yours: boolean
   readonly shared: boolean
+  /** Its author is VIP now (read when shown: a revoked membership's mark goes, the review stays). */
+  readonly vip: boolean
 }
 
 export interface MovieReviews {
@@ -33,7 +35,8 @@ export const projectReview = async (sql: Sql, reviewId: string, now: Date) => {
   [added.movieId, added.stars])
 }
 
-const columns = `review_id::text as "reviewId", author, stars, text, written_at as "writtenAt"`
+const columns = `r.review_id::text as "reviewId", r.author, r.stars, r.text, r.written_at as "writtenAt",
+  coalesce((select v.vip from reviews.vip_members v join reviews.reviews w on w.account_id = v.account_id where w.review_id = r.review_id), false) as vip`
 
 /**
  * A movie's reviews as `accountId` reads them: the shared model, with the reader's own review that the shared model
@@ -41,7 +44,7 @@ const columns = `review_id::text as "reviewId", author, stars, text, written_at 
  */
 export const movieReviewsFor = async (db: Database, movieId: string, accountId: string | undefined, limit = 50): Promise<MovieReviews> => {
   const [shared, rating, own] = await Promise.all([
-    db.query<Omit<ShownReview, 'yours' | 'shared'>>(`select ${columns} from reviews.shown where movie_id = $1 order by written_at desc limit $2`, [movieId, limit]),
+    db.query<Omit<ShownReview, 'yours' | 'shared'>>(`select ${columns} from reviews.shown r where r.movie_id = $1 order by r.written_at desc limit $2`, [movieId, limit]),
     db.query<{ reviews: number; starsTotal: number }>('select reviews, stars_total as "starsTotal" from reviews.ratings where movie_id = $1', [movieId]),
     accountId
       ? db.query<Omit<ShownReview, 'yours' | 'shared'> & { shared: boolean }>(
