@@ -9,6 +9,7 @@ import { accountsWeb } from './api.ts'
 import { accountsStaffWeb } from './staff.api.ts'
 import { vipWeb } from './vip.api.ts'
 import { accountsEndpoint } from './endpoint.ts'
+import { pushVipSettled } from './vip-settled.web-handler.ts'
 import { loginIdOf, viewerOfLogin } from './logins.ts'
 import { accountsMessages } from './messages.ts'
 import { profileLag } from './profile.ts'
@@ -22,6 +23,7 @@ export const accounts: ContextModule = {
   messages: [...accountsMessages, SendAccountEmail, ChargeSubscription, SubscriptionCharged, SubscriptionChargeFailed],
   migrations: { owner: 'accounts', dir: fileURLToPath(new URL('./migrations', import.meta.url)) },
   endpoint: accountsEndpoint,
+  webHandlers: ({ realtime }) => pushVipSettled(realtime),
   readings: async (db, now) => {
     const lag = await profileLag(db, now)
     return projectionLag('accounts', { pending: lag.events, oldestMs: lag.oldestMs })
