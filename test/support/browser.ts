@@ -1,4 +1,10 @@
-import { chromium, type Browser } from 'playwright-core'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before } from 'node:test'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { startPopcornProcess, type PopcornProcess } from './popcorn-process.ts'
+import { testAdminPassword } from './visitor.ts'
 
 /** Debian's Chromium, headless, with nothing reaching out to the network this machine does not have. */
 export const launchBrowser = (): Promise<Browser> =>
@@ -26,4 +32,42 @@ export const linkFromMailbox = async (browser: Browser, url: string, adminPasswo
   } finally {
     await staff.close()
   }
+}
+
+/** A new member in this page: registers, confirms from the dev mailbox (as staff read it), logs in, lands on My orders. */
+export const logInAsNew = async (browser: Browser, url: string, page: Page, email: string, password = 'popcorn-2026!') => {
+  await page.goto(`${url}/account/register`)
+  await page.fill('#account-email', email)
+  await page.fill('#account-password', password)
+  await page.getByRole('button', { name: 'Create my account' }).click()
+  await page.getByRole('heading', { name: 'Check your e-mail' }).waitFor()
+  await page.goto(await linkFromMailbox(browser, url, testAdminPassword, email))
+  await page.getByRole('button', { name: 'Confirm my address' }).click()
+  await page.goto(`${url}/account/login`)
+  await page.fill('#account-email', email)
+  await page.fill('#account-password', password)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.getByRole('heading', { name: 'My orders' }).waitFor()
+}
+
+/**
+ * For a describe block: `npm start` in a process of its own on a fresh data folder, and Chromium, both started before
+ * its tests and stopped after. Read `url` and `browser` inside the tests.
+ */
+export const embeddedSiteAndBrowser = (name: string, env: Record<string, string> = {}) => {
+  const data = mkdtempSync(join(tmpdir(), `popcorn-e2e-${name}-`))
+  let popcorn: PopcornProcess | undefined
+  const site = { url: '', browser: undefined as unknown as Browser }
+  before(async () => {
+    popcorn = startPopcornProcess('start', { PORT: '0', POPCORN_DATABASE_URL: data, POPCORN_LOG_LEVEL: 'warn', ...env })
+    site.url = await popcorn.served
+    site.browser = await launchBrowser()
+  })
+  after(async () => {
+    await site.browser?.close()
+    popcorn?.child.kill('SIGTERM')
+    await popcorn?.exited
+    rmSync(data, { recursive: true, force: true })
+  })
+  return site
 }

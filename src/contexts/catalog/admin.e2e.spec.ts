@@ -1,56 +1,24 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { after, before, describe, test } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, linkFromMailbox } from '../../../test/support/browser.ts'
-import { startPopcornProcess, type PopcornProcess } from '../../../test/support/popcorn-process.ts'
+import { describe, test } from 'node:test'
+import type { Page } from 'playwright-core'
+import { embeddedSiteAndBrowser, logInAsNew as newMember } from '../../../test/support/browser.ts'
 import { testAdminPassword } from '../../../test/support/visitor.ts'
 
 describe('the admins’ catalog in a browser (embedded shape)', () => {
-  let popcorn: PopcornProcess
-  let url: string
-  let browser: Browser
-  const data = mkdtempSync(join(tmpdir(), 'popcorn-e2e-admin-'))
+  const site = embeddedSiteAndBrowser('admin')
 
-  before(async () => {
-    popcorn = startPopcornProcess('start', { PORT: '0', POPCORN_DATABASE_URL: data, POPCORN_LOG_LEVEL: 'warn' })
-    url = await popcorn.served
-    browser = await launchBrowser()
-  })
-  after(async () => {
-    await browser?.close()
-    popcorn?.child.kill('SIGTERM')
-    await popcorn?.exited
-    rmSync(data, { recursive: true, force: true })
-  })
-
-  const logInAsNew = async (page: Page, email: string) => {
-    await page.goto(`${url}/account/register`)
-    await page.fill('#account-email', email)
-    await page.fill('#account-password', 'popcorn-2026!')
-    await page.getByRole('button', { name: 'Create my account' }).click()
-    await page.getByRole('heading', { name: 'Check your e-mail' }).waitFor()
-    await page.goto(await linkFromMailbox(browser, url, testAdminPassword, email))
-    await page.getByRole('button', { name: 'Confirm my address' }).click()
-    await page.goto(`${url}/account/login`)
-    await page.fill('#account-email', email)
-    await page.fill('#account-password', 'popcorn-2026!')
-    await page.getByRole('button', { name: 'Log in' }).click()
-    await page.getByRole('heading', { name: 'My orders' }).waitFor()
-  }
+  const logInAsNew = (page: Page, email: string) => newMember(site.browser, site.url, page, email)
 
   test('made an admin, a person adds a movie and sees it at once; an anonymous visitor sees it only once the lag is gone', { timeout: 180_000 }, async () => {
-    const admins = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const admins = await site.browser.newContext({ viewport: { width: 390, height: 844 } })
     const page = await admins.newPage()
     await logInAsNew(page, 'ida@example.com')
-    assert.equal((await page.goto(`${url}/admin/catalog`))?.status(), 403, 'not an admin yet')
+    assert.equal((await page.goto(`${site.url}/admin/catalog`))?.status(), 403, 'not an admin yet')
 
     // Whoever has the admin password makes her an admin, from the staff's accounts page.
-    const staff = await browser.newContext({ httpCredentials: { username: 'admin', password: testAdminPassword } })
+    const staff = await site.browser.newContext({ httpCredentials: { username: 'admin', password: testAdminPassword } })
     const staffPage = await staff.newPage()
-    await staffPage.goto(`${url}/admin/accounts`)
+    await staffPage.goto(`${site.url}/admin/accounts`)
     const row = staffPage.locator('tr', { hasText: 'ida@example.com' })
     for (let i = 0; i < 100 && !(await row.count()); i++) await staffPage.reload()
     await row.getByRole('button', { name: 'Make admin' }).click()
@@ -58,7 +26,7 @@ describe('the admins’ catalog in a browser (embedded shape)', () => {
     await staff.close()
 
     // The shared catalog held back on purpose, so that the difference shows.
-    await page.goto(`${url}/admin/catalog`)
+    await page.goto(`${site.url}/admin/catalog`)
     await page.fill('#projection-delay', '6000')
     await page.getByRole('button', { name: 'Save' }).click()
     await page.getByRole('heading', { name: 'Catalog' }).waitFor()
@@ -74,8 +42,8 @@ describe('the admins’ catalog in a browser (embedded shape)', () => {
     assert.match(await mine.innerText(), /only you see this yet/, 'the writer sees it at once')
     assert.match(await page.locator('#catalog-lag').innerText(), /1 change not on the public pages yet/)
 
-    const anonymous = await (await browser.newContext()).newPage()
-    await anonymous.goto(`${url}/movies`)
+    const anonymous = await (await site.browser.newContext()).newPage()
+    await anonymous.goto(`${site.url}/movies`)
     assert.equal(await anonymous.getByText('Perfect Days').count(), 0, 'everyone else sees the catalog as it was')
 
     // The page follows the lag as it shrinks: the mark goes once the public pages have it.
@@ -101,7 +69,7 @@ describe('the admins’ catalog in a browser (embedded shape)', () => {
     const wide = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 8).map((e) => `${e.tagName}.${e.className}#${e.id}`))
     assert.ok(overflow <= 0, `the page fits a phone (${overflow}px too wide: ${wide.join(', ')})`)
 
-    await anonymous.goto(`${url}/movies`)
+    await anonymous.goto(`${site.url}/movies`)
     for (let i = 0; i < 100 && !(await anonymous.getByRole('link', { name: /Perfect Days/ }).count()); i++) await anonymous.reload()
     await anonymous.getByRole('link', { name: /Perfect Days/ }).first().click()
     for (let i = 0; i < 100 && !(await anonymous.getByText('21:15').count()); i++) await anonymous.reload()

@@ -1,52 +1,19 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { after, before, describe, test } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, linkFromMailbox } from '../../../test/support/browser.ts'
-import { startPopcornProcess, type PopcornProcess } from '../../../test/support/popcorn-process.ts'
-import { testAdminPassword } from '../../../test/support/visitor.ts'
+import { describe, test } from 'node:test'
+import type { Page } from 'playwright-core'
+import { embeddedSiteAndBrowser, logInAsNew as newMember } from '../../../test/support/browser.ts'
 
 describe('reviews in a browser (embedded shape)', () => {
-  let popcorn: PopcornProcess
-  let url: string
-  let browser: Browser
-  const data = mkdtempSync(join(tmpdir(), 'popcorn-e2e-reviews-'))
+  const site = embeddedSiteAndBrowser('reviews')
 
-  before(async () => {
-    popcorn = startPopcornProcess('start', { PORT: '0', POPCORN_DATABASE_URL: data, POPCORN_LOG_LEVEL: 'warn' })
-    url = await popcorn.served
-    browser = await launchBrowser()
-  })
-  after(async () => {
-    await browser?.close()
-    popcorn?.child.kill('SIGTERM')
-    await popcorn?.exited
-    rmSync(data, { recursive: true, force: true })
-  })
-
-  const logInAsNew = async (page: Page, email: string) => {
-    await page.goto(`${url}/account/register`)
-    await page.fill('#account-email', email)
-    await page.fill('#account-password', 'popcorn-2026!')
-    await page.getByRole('button', { name: 'Create my account' }).click()
-    await page.getByRole('heading', { name: 'Check your e-mail' }).waitFor()
-    await page.goto(await linkFromMailbox(browser, url, testAdminPassword, email))
-    await page.getByRole('button', { name: 'Confirm my address' }).click()
-    await page.goto(`${url}/account/login`)
-    await page.fill('#account-email', email)
-    await page.fill('#account-password', 'popcorn-2026!')
-    await page.getByRole('button', { name: 'Log in' }).click()
-    await page.getByRole('heading', { name: 'My orders' }).waitFor()
-  }
+  const logInAsNew = (page: Page, email: string) => newMember(site.browser, site.url, page, email)
   const stored = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem('popcornStoredReviews') ?? '[]') as { text: string; state: string }[])
 
   test('a review is shown at once as pending, survives a reload while it cannot be sent, then is reconciled; a refused one says why', { timeout: 180_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const context = await site.browser.newContext({ viewport: { width: 390, height: 844 } })
     const page = await context.newPage()
     await logInAsNew(page, 'rey@example.com')
-    await page.goto(`${url}/movies/dune`)
+    await page.goto(`${site.url}/movies/dune`)
     await page.getByRole('link', { name: 'Reviews' }).click()
     await page.getByRole('heading', { name: 'Reviews' }).waitFor()
 
@@ -91,8 +58,8 @@ describe('reviews in a browser (embedded shape)', () => {
     const width = await page.evaluate(() => document.documentElement.scrollWidth)
     assert.ok(width <= 390, `the reviews page fits a phone (${width} px wide)`)
 
-    const anonymous = await browser.newPage()
-    await anonymous.goto(`${url}/movies/dune/reviews`)
+    const anonymous = await site.browser.newPage()
+    await anonymous.goto(`${site.url}/movies/dune/reviews`)
     assert.equal(await anonymous.locator('#reviews-list li .review__text').innerText(), text, 'everyone sees it')
     assert.equal(await anonymous.locator('#review-form').count(), 0, 'no form without logging in')
     await anonymous.close()
