@@ -7,7 +7,7 @@ import { HttpError } from './errors.ts'
  * session, can have written: an HMAC of the session and the time it was made, good for a day. A form posted from
  * another site has none, and a token copied from another session or kept too long is refused; nothing is changed.
  * Each token is good once: a form sent again with the token it was sent with (replayed) is refused, and nothing is
- * changed. (The session cookie is SameSite=Lax as well; the token does not rest on it.)
+ * changed — but for forms that carry an id of their own (see `idempotentForm`). (The session cookie is SameSite=Lax as well; the token does not rest on it.)
  */
 export const csrfField = '_csrf'
 const lifetimeMs = 24 * 3_600_000
@@ -60,6 +60,14 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * A route whose form carries an id of its own (an order's, a catalog change's) answers a form sent twice as it
+ * answered the first, without doing anything twice: its token is not spent, so a double click without a script lands
+ * on the outcome, not on "sent already". `app.post(path, { config: idempotentForm }, handler)`.
+ */
+export const idempotentForm = { idempotentForm: true } as const
+const isIdempotentForm = (request: FastifyRequest) => (request.routeOptions.config as { idempotentForm?: boolean } | undefined)?.idempotentForm === true
+
 const isForm = (request: FastifyRequest) => /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(request.headers['content-type'] ?? '')
 const changes = (request: FastifyRequest) => !['GET', 'HEAD', 'OPTIONS'].includes(request.method)
 
@@ -83,7 +91,7 @@ export const registerCsrf = (app: FastifyInstance, key: string, spent?: SpentTok
       throw new HttpError('FORBIDDEN', 'this form is out of date or did not come from a page of this site (no valid _csrf token)', undefined,
         'That form had gone stale, so nothing was sent. Please go back, reload the page and try again.')
     }
-    if (spent && !(await spent.spend(token as string, clock()))) {
+    if (spent && !isIdempotentForm(request) && !(await spent.spend(token as string, clock()))) {
       throw new HttpError('CONFLICT', 'this form was sent already with this _csrf token; each token is good once: load the page again for a new one', undefined,
         'That form was sent already, so it was not sent again. To send it anew, go back and reload the page first.')
     }

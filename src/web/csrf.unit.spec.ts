@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import formBody from '@fastify/formbody'
 import Fastify from 'fastify'
-import { csrfToken, csrfTokenValid, registerCsrf } from './csrf.ts'
+import { csrfToken, csrfTokenValid, idempotentForm, registerCsrf } from './csrf.ts'
 import { registerErrorHandling } from './error-handler.ts'
 
 const key = 'k'.repeat(43)
@@ -40,6 +40,7 @@ describe('a form token', () => {
     await app.register(formBody)
     let changed = 0
     app.post('/change', async () => ({ changed: ++changed }))
+    app.post('/order', { config: idempotentForm }, async () => ({ same: true }))
     const token = csrfToken(key, session)
     const send = () => app.inject({ method: 'POST', url: '/change', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(token)}` })
     assert.equal((await send()).statusCode, 200)
@@ -47,5 +48,7 @@ describe('a form token', () => {
     assert.equal(replayed.statusCode, 409)
     assert.match(replayed.json().error.message, /sent already/)
     assert.equal(changed, 1)
+    const order = () => app.inject({ method: 'POST', url: '/order', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(token)}` })
+    assert.deepEqual([(await order()).statusCode, (await order()).statusCode], [200, 200], 'a form with an id of its own answers again, as the first time')
   })
 })

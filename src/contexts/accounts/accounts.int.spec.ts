@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import { eventually } from '../../../test/support/eventually.ts'
 import { showtime, startPopcornNode, type PopcornNode } from '../../../test/support/popcorn-node.ts'
@@ -78,6 +79,12 @@ for (const shape of shapes) {
       // The old cookie, kept by someone, is no login any more: logging out revoked it on the server.
       ada.cookies.set('popcorn_login', cookieBefore)
       assert.equal(await loggedInAs(ada), undefined, 'a revoked login cookie proves nothing')
+      // Nor does one made up: unsigned, signed with another key, or not a login id at all.
+      for (const forged of [randomUUID(), `s%3A${randomUUID()}.${'A'.repeat(43)}`, 's%3Aadmin.x', 'x'.repeat(500)]) {
+        ada.cookies.set('popcorn_login', forged)
+        assert.equal(await loggedInAs(ada), undefined, `a forged login cookie: ${forged.slice(0, 40)}`)
+        assert.equal((await ada.call('GET', '/admin/accounts')).status, 401, 'and no admin either')
+      }
     })
 
     test('an order placed before logging in, in the same browser, is the account\'s after; a stranger sees it masked', async () => {

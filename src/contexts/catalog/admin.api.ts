@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { readSwitch, switches } from '../../messaging/switches.ts'
 import { HttpError, parse, wholeNumber } from '../../web/errors.ts'
+import { idempotentForm } from '../../web/csrf.ts'
 import { instantOfWallClock } from '../../web/format.ts'
 import type { WebDeps } from '../index.ts'
 import { problemOf } from '../accounts/api.ts'
@@ -129,7 +130,7 @@ export const catalogAdminWeb = ({ db, session }: WebDeps) => async (app: Fastify
 
   for (const [what, toCommand] of Object.entries(commands)) {
     app.post(`/api/admin/catalog/${what}`, async (request, reply) => answerJson(reply, await run(request, toCommand(request.body, new Date().toISOString()))))
-    app.post(`/admin/catalog/${what}`, async (request, reply) => {
+    app.post(`/admin/catalog/${what}`, { config: idempotentForm }, async (request, reply) => {
       let command
       try {
         command = toCommand(fromForm((request.body ?? {}) as Record<string, unknown>), new Date().toISOString())
@@ -143,7 +144,7 @@ export const catalogAdminWeb = ({ db, session }: WebDeps) => async (app: Fastify
   const seatsCommand = (request: FastifyRequest, body: unknown): CatalogCommand =>
     ({ type: 'AddSeats', data: { ...parse(seatsBody, body, 'seats'), ...parse(showtimeParams, request.params, 'path'), now: new Date().toISOString() } })
   app.post('/api/admin/catalog/showtimes/:showtimeId/seats', async (request, reply) => answerJson(reply, await run(request, seatsCommand(request, request.body))))
-  app.post('/admin/catalog/showtimes/:showtimeId/seats', async (request, reply) => {
+  app.post('/admin/catalog/showtimes/:showtimeId/seats', { config: idempotentForm }, async (request, reply) => {
     let command
     try {
       command = seatsCommand(request, fromForm((request.body ?? {}) as Record<string, unknown>))

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { failureOf, logFailure } from '../../web/acks.ts'
 import { waitingRoomUrlOf, withPlaceCookie } from '../../web/admission.ts'
 import { clientAddress } from '../../web/client-address.ts'
+import { idempotentForm } from '../../web/csrf.ts'
 import { HttpError, parse } from '../../web/errors.ts'
 import { maskedEmail } from '../../web/format.ts'
 import type { BrowserSocket } from '../../web/realtime.ts'
@@ -54,7 +55,7 @@ export const orderingWeb = (estimate: EdgeEstimate) => (web: WebDeps) => async (
 
   // The order form without JavaScript: post, then land on the order's page (or in the waiting room, while it is on);
   // an order that cannot be placed is a page saying why, field by field, in the site's words, not the API's JSON.
-  app.post('/orders', async (request, reply) => {
+  app.post('/orders', { config: idempotentForm }, async (request, reply) => {
     let placed
     try {
       placed = await placeOrder(deps, withPlaceCookie(request.body, request.headers.cookie), request.browserSession, clientAddress(request.raw, deps.config.POPCORN_TRUST_PROXY), request.viewer?.accountId)

@@ -158,7 +158,7 @@ describe('ordering over the browser socket (embedded shape)', () => {
     assert.doesNotMatch(page, /"error"|✖|<script>alert/)
     const missing = await fetch(`${url}/orders`, {
       method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ showtimeId: 'no-such-showing', tickets: '1', email: 'a@example.com', _csrf }).toString(),
+      body: new URLSearchParams({ showtimeId: 'no-such-showing', tickets: '1', email: 'a@example.com', _csrf: await buyer.formToken(url) }).toString(),
     })
     assert.equal(missing.status, 404)
     assert.match(await missing.text(), /We could not place it: no showtime &quot;no-such-showing&quot; is open for orders/)
