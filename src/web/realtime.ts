@@ -6,6 +6,11 @@ export const roomOf = (browserSession: string) => `session:${browserSession}`
 /** What contexts may do with the browsers: push to a browser session, and take events from its sockets. */
 export interface Realtime {
   toSession(browserSession: string, event: string, data: unknown): void
+  /**
+   * To the session's sockets that this web node holds, and no others: for an event every web node hears (a published
+   * one), so that each node reaches its own sockets and a browser is told once, not once per node.
+   */
+  toSessionHere(browserSession: string, event: string, data: unknown): void
 }
 
 export interface BrowserSocket {
@@ -30,5 +35,8 @@ export const attachBrowserSessions = (io: Server, sessions: BrowserSessions, onS
     void socket.join(roomOf(browserSession))
     onSocket({ browserSession, socket })
   })
-  return { toSession: (browserSession, event, data) => void io.to(roomOf(browserSession)).emit(event, data) }
+  return {
+    toSession: (browserSession, event, data) => void io.to(roomOf(browserSession)).emit(event, data),
+    toSessionHere: (browserSession, event, data) => void io.local.to(roomOf(browserSession)).emit(event, data),
+  }
 }

@@ -33,7 +33,10 @@ export const startWebNode = async (options: WebNodeOptions) => {
   // Made here once, so that this node's routes, sockets and handlers share their context's per-node state.
   const contexts = options.contexts.map(onWebNode)
   let sockets: Realtime | undefined
-  const realtime: Realtime = { toSession: (browserSession, event, data) => sockets?.toSession(browserSession, event, data) }
+  const realtime: Realtime = {
+    toSession: (browserSession, event, data) => sockets?.toSession(browserSession, event, data),
+    toSessionHere: (browserSession, event, data) => sockets?.toSessionHere(browserSession, event, data),
+  }
   const web = await options.bus.start(defineEndpoint({
     name: 'web',
     perInstance: true,

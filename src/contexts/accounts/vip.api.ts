@@ -23,8 +23,8 @@ const vipForm = z.object({
 })
 
 /**
- * VIP: taken on the page, granted at once, its first payment followed three ways — this page asks (polls) while it is
- * pending, the outcome is e-mailed, and the account page shows it on the next visit.
+ * VIP: taken on the page, granted at once, its first payment followed three ways while it is pending — the server
+ * pushes the outcome to the page (vip-settled.web-handler.ts), the page asks as well, and the outcome is e-mailed.
  */
 export const vipWeb = (deps: AccountDeps) => async (app: FastifyInstance) => {
   const page = async (reply: FastifyReply, accountId: string, extra: Record<string, unknown> = {}) =>

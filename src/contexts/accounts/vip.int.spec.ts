@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
+import { io } from 'socket.io-client'
 import { eventually } from '../../../test/support/eventually.ts'
 import { member } from '../../../test/support/members.ts'
 import { showtime, startPopcornNode, type PopcornNode } from '../../../test/support/popcorn-node.ts'
@@ -103,6 +104,31 @@ for (const shape of shapes) {
       await eventually(async () => assert.equal(await statusOf(dee), 'revoked', 'revoked'), { what: 'VIP revoked', timeoutMs: 30_000 })
       await eventually(async () => assert.equal((await shown())?.vip, false, 'the mark gone'), { what: 'the mark gone' })
       assert.ok(await shown(), 'the review stays')
+    })
+
+    test('the outcome is pushed to every browser where the person is logged in, and to nobody else', async () => {
+      const eli = await member(node, 'eli-vip@example.com')
+      const elsewhere = visitor(node.url)
+      assert.equal((await elsewhere.submit('/account/login', { email: 'eli-vip@example.com', password: 'popcorn-2026!' })).status, 303, 'logged in in another browser')
+      const fen = await member(node, 'fen-vip@example.com')
+      /** A browser's socket, as vip.js opens it, and what it is pushed. */
+      const listen = (who: Visitor) => new Promise<{ pushed: unknown[]; close: () => void }>((resolve, reject) => {
+        const socket = io(node.url, { transports: ['websocket', 'polling'], tryAllTransports: true, extraHeaders: { cookie: who.cookie() } })
+        const pushed: unknown[] = []
+        socket.on('vip:settled', (data: unknown) => pushed.push(data))
+        socket.once('connect', () => resolve({ pushed, close: () => socket.close() }))
+        socket.once('connect_error', reject)
+      })
+      const [here, there, theirs] = await Promise.all([listen(eli), listen(elsewhere), listen(fen)])
+      try {
+        assert.equal((await subscribe(eli, '4000 0000 0000 0002')).status, 303)
+        await eventually(() => assert.deepEqual([here.pushed, there.pushed], [[{ status: 'revoked' }], [{ status: 'revoked' }]], 'pushed to both of her browsers'),
+          { what: 'the outcome pushed' })
+        assert.equal(await statusOf(eli), 'revoked', 'as the page would find when it asks')
+        assert.deepEqual(theirs.pushed, [], 'not to someone else')
+      } finally {
+        for (const socket of [here, there, theirs]) socket.close()
+      }
     })
   })
 }

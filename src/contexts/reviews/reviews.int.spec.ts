@@ -1,17 +1,19 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
+import type { DataOf, MessageDefinition } from '../../messaging/message.ts'
 import { eventually } from '../../../test/support/eventually.ts'
 import { member } from '../../../test/support/members.ts'
 import { showtime, startPopcornNode, type PopcornNode } from '../../../test/support/popcorn-node.ts'
 import { shapes } from '../../../test/support/shapes.ts'
 import { admin, visitor, type Visitor } from '../../../test/support/visitor.ts'
 import { accounts } from '../accounts/index.ts'
+import { VipConfirmed, VipGranted, VipRevoked } from '../accounts/messages.ts'
 import { notifications } from '../notifications/index.ts'
 import { ops } from '../ops/index.ts'
 import { reviews } from './index.ts'
 
-interface Listed { reviews: number; average?: number; items: { reviewId: string; author: string; stars: number; text: string; yours: boolean; shared: boolean }[] }
+interface Listed { reviews: number; average?: number; items: { reviewId: string; author: string; stars: number; text: string; yours: boolean; shared: boolean; vip: boolean }[] }
 
 for (const shape of shapes) {
   describe(`reviews on ${shape.name}`, () => {
@@ -126,6 +128,60 @@ for (const shape of shapes) {
       } finally {
         await staff.call('PUT', '/api/ops/switches', { projectionDelayMs: 0 })
       }
+    })
+
+    test('a VIP member\'s reviews carry the VIP mark, read from who is VIP now: revoked, the mark goes from all of them and the reviews stay; a subscription\'s events count in any order, and twice', async () => {
+      const eve = await member(node, 'eve-reviews@example.com', 'Eve')
+      const stranger = visitor(node.url)
+      const ids = { dune: randomUUID(), alien: randomUUID() }
+      for (const [movieId, reviewId] of Object.entries(ids)) assert.equal((await write(eve, { reviewId, movieId, stars: 4, text: `Eve on ${movieId}.` })).status, 202)
+      const shown = async () => Promise.all(Object.entries(ids).map(async ([movieId, reviewId]) => (await listOf(stranger, movieId)).items.find((r) => r.reviewId === reviewId)))
+      const marks = async () => (await shown()).map((r) => r?.vip)
+      await eventually(async () => assert.deepEqual(await marks(), [false, false], 'both shown, without the mark'), { what: 'her reviews shown' })
+      const accountId = (await node.world.db.query<{ id: string }>('select account_id::text as id from reviews.reviews where review_id = $1', [ids.dune])).rows[0]!.id
+      /** Accounts' event, as accounts would publish it, once reviews has handled it (its inbox has its id). */
+      const heard = async <D extends MessageDefinition>(definition: D, data: DataOf<D>) => {
+        const { messageId } = await node.bus.session('accounts').publish(definition, data)
+        await eventually(async () => assert.equal((await node.world.db.query(`select 1 from messaging.inbox where queue = 'reviews' and message_id = $1`, [messageId])).rows.length, 1, 'handled'),
+          { what: `reviews to handle ${definition.type}` })
+      }
+      const onPage = async (reviewId: string) => {
+        const page = (await stranger.call('GET', '/movies/dune/reviews')).body as string
+        const at = page.indexOf(`data-review-id="${reviewId}"`)
+        assert.ok(at >= 0, 'the review is on the page')
+        return page.slice(at).split('</li>')[0]!
+      }
+
+      const first = randomUUID()
+      await heard(VipGranted, { accountId, subscriptionId: first })
+      assert.deepEqual(await marks(), [true, true], 'VIP at once, before the payment: the mark on every review of hers')
+      assert.equal((await listOf(eve, 'dune')).items.find((r) => r.yours)?.vip, true, 'in her own view too')
+      assert.match(await onPage(ids.dune), /<span class="review__vip"[^>]*>VIP<\/span>/, 'on the page')
+
+      await heard(VipRevoked, { accountId, subscriptionId: first, reason: 'payment-failed' })
+      assert.deepEqual(await marks(), [false, false], 'revoked: the mark is gone from every review of hers')
+      assert.deepEqual((await shown()).map((r) => r?.text), ['Eve on dune.', 'Eve on alien.'], 'the reviews stay')
+      assert.doesNotMatch(await onPage(ids.dune), /review__vip/, 'nor on the page')
+
+      // The revoked subscription's grant and confirmation heard late, and its revocation twice: it stays revoked.
+      await heard(VipConfirmed, { accountId, subscriptionId: first })
+      await heard(VipGranted, { accountId, subscriptionId: first })
+      await heard(VipRevoked, { accountId, subscriptionId: first, reason: 'payment-failed' })
+      assert.deepEqual(await marks(), [false, false], 'a revoked subscription stays revoked')
+
+      // A subscription whose revocation is heard before its grant.
+      const second = randomUUID()
+      await heard(VipRevoked, { accountId, subscriptionId: second, reason: 'payment-failed' })
+      await heard(VipGranted, { accountId, subscriptionId: second })
+      await heard(VipConfirmed, { accountId, subscriptionId: second })
+      assert.deepEqual(await marks(), [false, false], 'revoked, whatever came after')
+
+      // The next one confirmed before its grant is heard, while an older one's revocation arrives again meanwhile.
+      const third = randomUUID()
+      await heard(VipConfirmed, { accountId, subscriptionId: third })
+      await heard(VipRevoked, { accountId, subscriptionId: first, reason: 'payment-failed' })
+      await heard(VipGranted, { accountId, subscriptionId: third })
+      assert.deepEqual(await marks(), [true, true], 'VIP again: the mark is back on every review of hers')
     })
   })
 }

@@ -31,7 +31,7 @@ const words: Record<Request['kind'], { subject: string; lead: string; button: st
     subject: 'Your Popcorn VIP membership is off: the payment did not go through',
     lead: 'We could not take the first payment for your VIP membership, so VIP is off again. Nothing was charged.',
     button: 'Try again',
-    lasts: 'The VIP mark on reviews you wrote meanwhile is gone with it; the reviews themselves stay.',
+    lasts: 'The VIP mark is gone from all your reviews; the reviews themselves stay.',
     notYou: 'If you did not take VIP, you need not do anything.',
   },
 }

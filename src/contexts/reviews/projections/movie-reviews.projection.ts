@@ -35,8 +35,10 @@ export const projectReview = async (sql: Sql, reviewId: string, now: Date) => {
   [added.movieId, added.stars])
 }
 
+/** `vip`: the author has a subscription not revoked, read now, so that a revocation takes the mark off every review. */
 const columns = `r.review_id::text as "reviewId", r.author, r.stars, r.text, r.written_at as "writtenAt",
-  coalesce((select v.vip from reviews.vip_members v join reviews.reviews w on w.account_id = v.account_id where w.review_id = r.review_id), false) as vip`
+  exists (select 1 from reviews.reviews w join reviews.vip_subscriptions v on v.account_id = w.account_id
+          where w.review_id = r.review_id and not v.revoked) as vip`
 
 /**
  * A movie's reviews as `accountId` reads them: the shared model, with the reader's own review that the shared model
