@@ -79,13 +79,14 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   registerErrorHandling(app, deps.db)
   const contexts = (deps.contexts ?? allContexts).map(onWebNode)
   const identity = deps.identity ?? identityOf(contexts, { db: deps.db, config })
-  registerAdminGuard(app, config.POPCORN_ADMIN_PASSWORD, identity)
   registerBrowserSessions(app, deps.browserSessions ?? await browserSessionsOf(deps.db, config))
   await app.register(formBody)
   await registerViews(app)
   // After the views: their hook starts each reply's `locals` afresh, and these add to it.
   registerCsrf(app, await siteSecret(deps.db, 'csrf', config.POPCORN_SECRET), spentTokensIn(deps.db))
   registerIdentity(app, identity)
+  // After the identity hook: the guard lets in an admin's login as the hook read it.
+  registerAdminGuard(app, config.POPCORN_ADMIN_PASSWORD)
   app.get('/health', async () => ({ status: 'ok', ...deps.describe() }))
   const { metrics } = deps
   if (metrics) app.get('/metrics', async (_, reply) => reply.type(metrics.contentType).header('cache-control', 'no-store').send(await metrics.scrape()))

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { RawMessage } from './envelope.ts'
 import { MessagingError } from './errors.ts'
 import type { Database, Sql } from './sql.ts'
+import { endpointOfQueueSql } from './partitions.ts'
 import type { Transport } from './transport.ts'
 
 /** The error queue: what failed, why, and after how many attempts; a person retries or discards it. */
@@ -100,7 +101,7 @@ const whereOf = (search: FailedSearch, first = 1): { where: string; params: unkn
   }
   add('status = ?', search.status ?? 'unresolved')
   if (search.messageType) add('message_type = ?', search.messageType)
-  if (search.queue) add(`regexp_replace(queue, '\\.p[0-9]+$', '') = ?`, search.queue)
+  if (search.queue) add(`${endpointOfQueueSql()} = ?`, search.queue)
   if (search.fingerprint) add('fingerprint = ?', search.fingerprint)
   if (search.correlationId) add(`headers->>'correlationId' = ?`, search.correlationId)
   if (search.from) add('failed_at >= ?', search.from)
@@ -115,7 +116,7 @@ export type GroupBy = 'fingerprint' | 'type' | 'queue'
 const groupKey: Record<GroupBy, string> = {
   fingerprint: 'fingerprint',
   type: `coalesce(message_type, '(unreadable)')`,
-  queue: `regexp_replace(queue, '\\.p[0-9]+$', '')`,
+  queue: endpointOfQueueSql(),
 }
 
 export interface FailureGroup {
@@ -137,9 +138,10 @@ export type Resolution = 'done' | 'not-found' | 'already-resolved'
 export const errorQueue = (db: Database, transport: Transport) => ({
   list: async (options: FailedSearch & { limit: number; offset: number }): Promise<{ total: number; items: FailedMessage[] }> => {
     const { where, params } = whereOf(options, 3)
+    const counted = whereOf(options)
     const [items, count] = await Promise.all([
       db.query<FailedMessage>(`select ${columns} from messaging.failed_messages where ${where} order by failed_at desc, id limit $1 offset $2`, [options.limit, options.offset, ...params]),
-      db.query<{ n: number }>(`select count(*)::int as n from messaging.failed_messages where ${whereOf(options).where}`, whereOf(options).params),
+      db.query<{ n: number }>(`select count(*)::int as n from messaging.failed_messages where ${counted.where}`, counted.params),
     ])
     return { total: count.rows[0]?.n ?? 0, items: items.rows }
   },
@@ -150,7 +152,7 @@ export const errorQueue = (db: Database, transport: Transport) => ({
     const key = groupKey[by]
     const { rows } = await db.query<FailureGroup & { exceptionType: string; firstFrame: string }>(
       `select ${key} as key, count(*)::int as count, min(failed_at) as "firstFailedAt", max(failed_at) as "lastFailedAt",
-         array_agg(distinct coalesce(message_type, '(unreadable)')) as "messageTypes", array_agg(distinct regexp_replace(queue, '\\.p[0-9]+$', '')) as queues,
+         array_agg(distinct coalesce(message_type, '(unreadable)')) as "messageTypes", array_agg(distinct ${endpointOfQueueSql()}) as queues,
          min(reason) as example, min(exception_type) as "exceptionType", min(first_frame) as "firstFrame"
        from messaging.failed_messages where ${where} group by ${key} order by count(*) desc, max(failed_at) desc limit 200`, params)
     return rows.map(({ exceptionType, firstFrame, ...group }) => ({

@@ -3,8 +3,8 @@
  * library. Each call is cheap and synchronous; a watcher that wants more does its own work later.
  */
 export interface MessagingObserver {
-  /** A message was handled and committed: its batch took `processingMs`; `criticalMs` is from being sent to now. */
-  handled(queue: string, type: string, processingMs: number, criticalMs: number | undefined): void
+  /** A batch was handled and committed in `processingMs`: these messages (each sent at `sentAt`) were handled in it. */
+  handled(queue: string, processingMs: number, messages: readonly { readonly type: string; readonly sentAt: string }[]): void
   /** A handler failed on it, and it is to be tried again (at once, or after a back-off). */
   retried(queue: string, type: string): void
   /** It went to the error queue. */

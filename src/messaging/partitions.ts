@@ -11,6 +11,12 @@ export const partitionOf = (key: string, count: number): number => fnv1a32(key) 
 
 export const partitionQueue = (owner: string, partition: number) => `${owner}.p${partition}`
 
+/** The endpoint a queue belongs to: a partition's (`ordering.p3`) is its owner's (`ordering`). */
+export const endpointOfQueue = (queue: string) => queue.replace(/\.p\d+$/, '')
+
+/** The same in SQL, over a column holding queue names. */
+export const endpointOfQueueSql = (column = 'queue') => `regexp_replace(${column}, '\\.p[0-9]+$', '')`
+
 /** `${owner}.p0` … `${owner}.p${count - 1}`. */
 export const partitionQueues = (owner: string, count: number): string[] =>
   Array.from({ length: count }, (_, partition) => partitionQueue(owner, partition))

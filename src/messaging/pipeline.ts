@@ -160,7 +160,7 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
   const deliveries = items.map((item) => item.delivery)
   const finishing = settlement.finishing(deliveries)
   let handled: string[] = []
-  const handledItems: Readable[] = []
+  const handledHeaders: Headers[] = []
   const flush = await deps.db.transaction(async (tx) => {
     const writes = new Alongside()
     try {
@@ -175,10 +175,7 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
   for (const delivery of finishing) await delivery.ack()
   const processingMs = performance.now() - started
   deps.logger.debug({ queue: deps.endpoint.queue, size: items.length, ms: Math.round(processingMs) }, 'batch handled')
-  if (deps.observer) {
-    const at = Date.now()
-    for (const { headers } of handledItems) deps.observer.handled(deps.endpoint.queue, headers.type, processingMs, headers.sentAt ? Math.max(0, at - Date.parse(headers.sentAt)) : undefined)
-  }
+  if (handledHeaders.length) deps.observer?.handled(deps.endpoint.queue, processingMs, handledHeaders)
 
   async function handleWithin(tx: Sql, writes: Alongside) {
     // Settling the deliveries depends on nothing the handlers do: it runs while they do.
@@ -200,7 +197,7 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
         continue
       }
       if (headers.type !== runType) await endRun()
-      handledItems.push({ headers, data })
+      handledHeaders.push(headers)
       runType = headers.type
       const out = new OutgoingBuffer(deps.limits, now, { endpoint: deps.endpoint.name, replyTo: deps.endpoint.replyTo }, headers)
       outs.push(out)

@@ -1,3 +1,4 @@
+import { endpointOfQueueSql } from './partitions.ts'
 import type { Sql } from './sql.ts'
 
 /**
@@ -51,7 +52,7 @@ export interface EndpointStats {
   readonly failed: number
 }
 
-const endpointOfQueue = `regexp_replace(queue, '\\.p[0-9]+$', '')`
+const endpointOfQueue = endpointOfQueueSql()
 
 /**
  * Per endpoint (a partitioned one's partitions together): what it handled, how long its messages waited, what failed,

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { HttpError } from './errors.ts'
-import { everyoneAnonymous, type Identity } from './identity.ts'
+import './identity.ts' // request.viewer
 
 const realm = 'Basic realm="Popcorn admin", charset="UTF-8"'
 
@@ -45,10 +45,11 @@ declare module 'fastify' {
  * and a browser on this machine can be made to ask by any page). Without either, nobody. A change never comes from
  * another site.
  */
-export const adminGuard = (password: string | undefined, identity: Identity = everyoneAnonymous) => async (request: FastifyRequest, reply: FastifyReply) => {
+export const adminGuard = (password: string | undefined) => async (request: FastifyRequest, reply: FastifyReply) => {
   const given = basicCredentials(request.headers.authorization)
   const byPassword = password !== undefined && given !== undefined && same(given.user, 'admin') && same(given.password, password)
-  const viewer = byPassword ? undefined : await identity.viewerOf(request.headers.cookie)
+  // Who is logged in was read once for the request, by the identity hook registered before this guard.
+  const viewer = byPassword ? undefined : request.viewer
   if (!byPassword && !viewer?.admin) {
     if (viewer) throw new HttpError('FORBIDDEN', 'this page is for admins, and your account is not one', undefined, 'This page is for Popcorn’s staff. Your account is not an admin account.')
     if (!password) throw new HttpError('FORBIDDEN', 'the admin pages are closed: log in with an admin account, or set POPCORN_ADMIN_PASSWORD to open them (user "admin")')
@@ -72,10 +73,11 @@ const inAdminArea = (route: string | undefined) =>
 
 /**
  * The one guard for all of them, on the whole app: it looks at the route a request matched (its pattern, so no
- * spelling of the address gets around it); a request that matched none is a 404 anyway.
+ * spelling of the address gets around it); a request that matched none is a 404 anyway. Registered after the identity
+ * hook (`registerIdentity`), whose viewer it reads.
  */
-export const registerAdminGuard = (app: FastifyInstance, password: string | undefined, identity?: Identity) => {
-  const guard = adminGuard(password, identity)
+export const registerAdminGuard = (app: FastifyInstance, password: string | undefined) => {
+  const guard = adminGuard(password)
   app.decorateRequest('admin', undefined)
   app.addHook('onRequest', async (request, reply) => {
     if (inAdminArea(request.routeOptions.url)) await guard(request, reply)

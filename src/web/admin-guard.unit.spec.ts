@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import Fastify from 'fastify'
 import { adminAreas, registerAdminGuard } from './admin-guard.ts'
 import { registerErrorHandling } from './error-handler.ts'
-import type { Identity } from './identity.ts'
+import { type Identity, registerIdentity } from './identity.ts'
 
 /** Who each cookie logs in, as the accounts context would say. */
 const logins: Identity = {
@@ -16,7 +16,8 @@ const logins: Identity = {
 const appWith = async (password: string | undefined) => {
   const app = Fastify()
   registerErrorHandling(app)
-  registerAdminGuard(app, password, logins)
+  registerIdentity(app, logins)
+  registerAdminGuard(app, password)
   // Routes added by some plugin later, as contexts add theirs: guarded for being where they are.
   await app.register(async (plugin) => {
     for (const area of adminAreas) {

@@ -3,6 +3,7 @@ import type { MessagingObserver } from '../../messaging/observer.ts'
 import type { Database } from '../../messaging/sql.ts'
 import { knownQueues } from '../../messaging/heartbeats.ts'
 import type { Transport } from '../../messaging/transport.ts'
+import { endpointOfQueue } from '../../messaging/partitions.ts'
 import type { ContextModule } from '../../contexts/index.ts'
 
 /** A reading a context gives when the metrics are scraped: one gauge, one value per label set. */
@@ -30,15 +31,22 @@ export const createMetrics = (options: { readonly db: Database; readonly transpo
   const failed = new Counter({ name: 'popcorn_messages_failed', help: 'Messages moved to the error queue', labelNames: ['queue', 'type'], registers: [registry] })
   const processing = new Histogram({ name: 'popcorn_message_processing_seconds', help: 'Time to handle the batch a message was handled in', labelNames: ['queue'], buckets, registers: [registry] })
   const critical = new Histogram({ name: 'popcorn_message_critical_seconds', help: 'Time from a message being sent to it being handled', labelNames: ['queue'], buckets, registers: [registry] })
-  /** Partitions are one queue to a person reading the numbers: `ordering.p3` counts as `ordering`. */
-  const queueOf = (queue: string) => queue.replace(/\.p\d+$/, '').replace(/^web\..+$/, 'web')
+  /** Partitions are one queue to a person reading the numbers (`ordering.p3` counts as `ordering`), web nodes' one too. */
+  const queueOf = (queue: string) => endpointOfQueue(queue).replace(/^web\..+$/, 'web')
 
   const observer: MessagingObserver = {
-    handled(queue, type, processingMs, criticalMs) {
+    handled(queue, processingMs, messages) {
       const q = queueOf(queue)
-      handled.inc({ queue: q, type })
-      processing.observe({ queue: q }, processingMs / 1000)
-      if (criticalMs !== undefined) critical.observe({ queue: q }, criticalMs / 1000)
+      const now = Date.now()
+      const byType = new Map<string, number>()
+      const processedIn = processing.labels(q)
+      const waited = critical.labels(q)
+      for (const { type, sentAt } of messages) {
+        byType.set(type, (byType.get(type) ?? 0) + 1)
+        processedIn.observe(processingMs / 1000)
+        waited.observe(Math.max(0, now - Date.parse(sentAt)) / 1000)
+      }
+      for (const [type, n] of byType) handled.inc({ queue: q, type }, n)
     },
     retried: (queue, type) => retried.inc({ queue: queueOf(queue), type }),
     failed: (queue, type) => failed.inc({ queue: queueOf(queue), type }),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { endpointInstances, knownQueues, type EndpointInstance } from '../../messaging/heartbeats.ts'
+import { endpointOfQueueSql } from '../../messaging/partitions.ts'
 import type { Database } from '../../messaging/sql.ts'
 import { endpointStats, type EndpointStats } from '../../messaging/throughput.ts'
 
@@ -29,7 +30,7 @@ export const endpointsOverview = async (db: Database, depths: (queues: readonly 
     endpointInstances(db, now),
     knownQueues(db, now),
     endpointStats(db, now, windowSeconds),
-    db.query<{ endpoint: string; n: number }>(`select regexp_replace(queue, '\\.p[0-9]+$', '') as endpoint, count(*)::int as n from messaging.failed_messages where status = 'unresolved' group by 1`),
+    db.query<{ endpoint: string; n: number }>(`select ${endpointOfQueueSql()} as endpoint, count(*)::int as n from messaging.failed_messages where status = 'unresolved' group by 1`),
   ])
   const waiting = await depths([...queues.values()].flat())
   const names = new Set([...instances.keys(), ...stats.keys()].filter((name) => name !== 'web'))
