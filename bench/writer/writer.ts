@@ -6,6 +6,7 @@ import type { Config } from '../../src/config.ts'
 import { contexts } from '../../src/contexts/index.ts'
 import { ordering } from '../../src/contexts/ordering/index.ts'
 import { createBus } from '../../src/messaging/bus.ts'
+import { createMetrics } from '../../src/adapters/metrics/prometheus.ts'
 import { MessageCatalog } from '../../src/messaging/message.ts'
 import { SagaTimeout } from '../../src/messaging/saga.ts'
 import { busSettingsOf } from '../../src/runtime.ts'
@@ -36,8 +37,10 @@ export const startWriter = async (config: Config, db: Database, logger: Logger) 
   if (!endpoint) throw new Error('the ordering context has no endpoint')
   await migrate(db, writerMigrations)
   const transport = await openTransport(config, db, logger)
+  // Told of every batch, as \`popcorn worker\` is: the metrics' cost is the writer's cost.
+  const metrics = createMetrics({ db, transport, readings: async () => [] })
   const bus = createBus({
-    db, transport, catalog: writerCatalog(), logger,
+    db, transport, catalog: writerCatalog(), logger, observer: metrics.observer,
     instanceId: `bench-writer-${process.pid}-${randomBytes(2).toString('hex')}`,
     ...busSettingsOf(config, db),
   })
