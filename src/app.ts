@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino'
 import { siteSecret } from './adapters/db/secrets.ts'
 import { loadConfig, type Config } from './config.ts'
-import { contexts as allContexts, onWebNode, type ContextModule } from './contexts/index.ts'
+import { contexts as allContexts, onWebNode, type ContextModule, type OpsSources } from './contexts/index.ts'
 import { opsApi } from './contexts/ops/api.ts'
 import { endpointsApi } from './contexts/ops/endpoints.ts'
 import type { Bus } from './messaging/bus.ts'
@@ -14,7 +14,7 @@ import { alwaysAvailable, type Availability } from './web/availability.ts'
 import { browserSessions, registerBrowserSessions, type BrowserSessions } from './web/browser-session.ts'
 import { registerAdminGuard } from './web/admin-guard.ts'
 import { registerCsrf, spentTokensIn } from './web/csrf.ts'
-import type { Metrics } from './adapters/metrics/prometheus.ts'
+import { readingsOf, type Metrics } from './adapters/metrics/prometheus.ts'
 import { everyoneAnonymous, type Identity, registerIdentity } from './web/identity.ts'
 import { trustedProxies } from './web/client-address.ts'
 import { answerFrameworkError, registerErrorHandling } from './web/error-handler.ts'
@@ -69,6 +69,10 @@ export const admissionOf = (contexts: readonly ContextModule[], deps: { db: Data
   return providers[0]?.admission?.(deps) ?? admitEveryone
 }
 
+/** What the ops console reads of this process: its bus's error queue and queue depths, the contexts' gauges. */
+export const opsSourcesOf = (bus: Pick<Bus, 'errors' | 'depths'>, contexts: readonly ContextModule[], db: Database): OpsSources =>
+  ({ errors: bus.errors, depths: bus.depths, readings: () => readingsOf(contexts, db) })
+
 /** The HTTP app, built apart from `listen` so that tests call `app.inject()`. */
 export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   const config = deps.config ?? loadConfig({})
@@ -94,7 +98,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   await app.register(endpointsApi(deps.db, deps.bus.depths))
   const availability = deps.availability ?? availabilityOf(contexts, { db: deps.db })
   const admission = deps.admission ?? admissionOf(contexts, { db: deps.db, config, logger: deps.logger, availability })
-  const web = { db: deps.db, session: deps.session, logger: deps.logger, config, admission, availability, identity }
+  const web = { db: deps.db, session: deps.session, logger: deps.logger, config, admission, availability, identity, ops: opsSourcesOf(deps.bus, contexts, deps.db) }
   for (const context of contexts) if (context.web) await app.register(context.web(web))
   // The staff's index: behind the admin guard, as everything under /admin.
   app.get('/admin', async (_, reply) => reply.view('web/views/admin.eta', { title: 'Staff', mailbox: config.POPCORN_DEV_MAILBOX === 'on' }))

@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { Config } from '../config.ts'
 import type { MigrationSource } from '../adapters/db/migrate.ts'
 import type { EndpointDefinition } from '../messaging/endpoint.ts'
+import type { ErrorQueue } from '../messaging/failed-messages.ts'
 import type { HandlerRegistration } from '../messaging/handler.ts'
 import type { Admission } from '../web/admission.ts'
 import type { Availability } from '../web/availability.ts'
@@ -37,6 +38,17 @@ export interface WebDeps {
   readonly availability?: Availability
   /** Who a request's or a socket's cookies log in (accounts); everyone is anonymous without it. */
   readonly identity?: Identity
+  /** What ops reads beyond the database: the process's error queue, queue depths and the contexts' readings. */
+  readonly ops?: OpsSources
+}
+
+/** What the ops console reads of the running process, besides the tables every process shares. */
+export interface OpsSources {
+  readonly errors: ErrorQueue
+  /** Messages waiting in these queues, as the transport tells. */
+  readonly depths: (queues: readonly string[]) => Promise<Map<string, number>>
+  /** Every context's gauges (projection lag among them), as `/metrics` serves them. */
+  readonly readings: () => Promise<readonly GaugeReading[]>
 }
 
 /** What a context's back end gets when a process starts it (once, before its endpoint consumes). */

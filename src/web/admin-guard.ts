@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
+import type { IncomingHttpHeaders } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { HttpError } from './errors.ts'
 import './identity.ts' // request.viewer
@@ -17,13 +18,19 @@ const basicCredentials = (header: string | undefined): { user: string; password:
   return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
 }
 
-/** A form or script on another site, riding on the admin's credentials (basic auth and loopback both travel along). */
-const crossSite = (request: FastifyRequest) => {
-  if (request.headers['sec-fetch-site'] === 'cross-site') return true
-  const origin = request.headers.origin
+/** Whether an Authorization header gives the site's admin password (user `admin`); never, when it has none. */
+export const hasAdminPassword = (authorization: string | undefined, password: string | undefined) => {
+  const given = basicCredentials(authorization)
+  return password !== undefined && given !== undefined && same(given.user, 'admin') && same(given.password, password)
+}
+
+/** A form, script or socket on another site, riding on the admin's credentials (basic auth and loopback both travel along). */
+export const crossSite = (headers: IncomingHttpHeaders) => {
+  if (headers['sec-fetch-site'] === 'cross-site') return true
+  const origin = headers.origin
   if (!origin || origin === 'null') return origin === 'null'
   try {
-    return new URL(origin).host !== request.headers.host
+    return new URL(origin).host !== headers.host
   } catch {
     return true
   }
@@ -46,8 +53,7 @@ declare module 'fastify' {
  * another site.
  */
 export const adminGuard = (password: string | undefined) => async (request: FastifyRequest, reply: FastifyReply) => {
-  const given = basicCredentials(request.headers.authorization)
-  const byPassword = password !== undefined && given !== undefined && same(given.user, 'admin') && same(given.password, password)
+  const byPassword = hasAdminPassword(request.headers.authorization, password)
   // Who is logged in was read once for the request, by the identity hook registered before this guard.
   const viewer = byPassword ? undefined : request.viewer
   if (!byPassword && !viewer?.admin) {
@@ -56,7 +62,7 @@ export const adminGuard = (password: string | undefined) => async (request: Fast
     reply.header('www-authenticate', realm)
     throw new HttpError('UNAUTHORIZED', 'admin pages need an admin account logged in, or the admin password (user "admin")')
   }
-  if (request.method !== 'GET' && request.method !== 'HEAD' && crossSite(request)) {
+  if (request.method !== 'GET' && request.method !== 'HEAD' && crossSite(request.headers)) {
     throw new HttpError('FORBIDDEN', 'admin settings cannot be changed from another site')
   }
   request.admin = byPassword ? 'admin' : viewer!.accountId

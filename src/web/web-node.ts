@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import { createSocketServer } from '../adapters/realtime/socket-io.ts'
-import { admissionOf, availabilityOf, browserSessionsOf, buildApp, identityOf } from '../app.ts'
+import { admissionOf, availabilityOf, browserSessionsOf, buildApp, identityOf, opsSourcesOf } from '../app.ts'
 import { loadConfig, type Config } from '../config.ts'
 import { onWebNode, type ContextModule } from '../contexts/index.ts'
 import type { Bus } from '../messaging/bus.ts'
@@ -48,7 +48,7 @@ export const startWebNode = async (options: WebNodeOptions) => {
   // Order submissions and waiting-room joins arriving together on this node share a transaction (group commit).
   const session = web.session.withGroupCommit({ windowMs: config.POPCORN_GROUP_COMMIT_MS, max: config.POPCORN_GROUP_COMMIT_MAX })
   const identity = identityOf(options.contexts, { db: options.db, config })
-  const deps = { db: options.db, session, logger: options.logger, config, admission, availability, identity }
+  const deps = { db: options.db, session, logger: options.logger, config, admission, availability, identity, ops: opsSourcesOf(options.bus, contexts, options.db) }
   const browserSessions = await browserSessionsOf(options.db, config)
   const app = await buildApp({ bus: options.bus, ...deps, browserSessions, logger: options.logger, maxBodyBytes: options.maxBodyBytes, describe: options.describe, contexts, ...(options.metrics && { metrics: options.metrics }) })
   const server = await createSocketServer(app.server, { logger: options.logger, ...(options.sharedDatabaseUrl && { databaseUrl: options.sharedDatabaseUrl }) })

@@ -4,7 +4,9 @@ import { ShowtimeScheduled } from '../../src/contexts/catalog/messages.ts'
 import type { ContextModule } from '../../src/contexts/index.ts'
 import { createMetrics, readingsOf } from '../../src/adapters/metrics/prometheus.ts'
 import { createBus } from '../../src/messaging/bus.ts'
-import { MessageCatalog, type DataOf } from '../../src/messaging/message.ts'
+import { MessageCatalog, type DataOf, type MessageDefinition } from '../../src/messaging/message.ts'
+import type { RecoverabilityPolicy } from '../../src/messaging/recoverability.ts'
+import type { MigrationSource } from '../../src/adapters/db/migrate.ts'
 import { SagaTimeout } from '../../src/messaging/saga.ts'
 import { startWebNode } from '../../src/web/web-node.ts'
 import { testLogger } from './logger.ts'
@@ -18,15 +20,22 @@ export const showtime = (showtimeId: string, overrides: Partial<Scheduled> = {})
   startsAt: '2026-12-01T19:30:00.000Z', capacity: 500, priceCents: 1250, ticketType: 'regular', policy: 'strict', drawingAt: null, ...overrides,
 })
 
+/** What a test adds to a node besides contexts: its own messages and tables, and a recoverability policy. */
+export interface NodeExtras {
+  readonly messages?: readonly MessageDefinition[]
+  readonly migrations?: readonly MigrationSource[]
+  readonly recoverability?: RecoverabilityPolicy
+}
+
 /**
  * In this process, on a fresh world of one shape: the endpoints of some contexts and one web node (HTTP and
  * sockets) serving them, configured by environment-style settings. Showtimes are scheduled as catalog would.
  */
-export const startPopcornNode = async (shape: Shape, contexts: readonly ContextModule[], env: Record<string, string> = {}) => {
-  const world = await shape.create(contexts.flatMap((c) => (c.migrations ? [c.migrations] : [])))
-  const catalog = new MessageCatalog([SagaTimeout, ShowtimeScheduled, ...contexts.flatMap((c) => c.messages)])
+export const startPopcornNode = async (shape: Shape, contexts: readonly ContextModule[], env: Record<string, string> = {}, extra: NodeExtras = {}) => {
+  const world = await shape.create([...contexts.flatMap((c) => (c.migrations ? [c.migrations] : [])), ...(extra.migrations ?? [])])
+  const catalog = new MessageCatalog([SagaTimeout, ShowtimeScheduled, ...contexts.flatMap((c) => c.messages), ...(extra.messages ?? [])])
   const metrics = createMetrics({ db: world.db, transport: world.transport, readings: () => readingsOf(contexts, world.db) })
-  const bus = createBus({ db: world.db, transport: world.transport, catalog, logger: testLogger, instanceId: randomUUID().slice(0, 8), concurrency: 16, observer: metrics.observer })
+  const bus = createBus({ db: world.db, transport: world.transport, catalog, logger: testLogger, instanceId: randomUUID().slice(0, 8), concurrency: 16, observer: metrics.observer, ...(extra.recoverability && { recoverability: extra.recoverability }) })
   for (const context of contexts) if (context.endpoint) await bus.start(context.endpoint)
   const web = await startWebNode({
     bus, db: world.db, contexts, logger: testLogger, describe: () => ({}), metrics,

@@ -4,6 +4,8 @@ import type { ContextModule } from '../index.ts'
 import { EmailSent } from '../notifications/messages.ts'
 import { OrderCancelled } from '../ordering/messages.ts'
 import { compensationsApi } from './compensations.api.ts'
+import { consoleApi } from './console.api.ts'
+import { consoleSocket } from './console.socket.ts'
 import { opsEndpoint } from './endpoint.ts'
 import { switchesApi } from './switches.api.ts'
 
@@ -19,5 +21,7 @@ export const ops: ContextModule = {
   web: (deps) => async (app) => {
     await app.register(compensationsApi(deps))
     await app.register(switchesApi(deps))
+    await app.register(consoleApi(deps))
   },
+  socket: consoleSocket,
 }

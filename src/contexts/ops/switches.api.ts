@@ -9,7 +9,7 @@ const names = Object.keys(switches) as SwitchName[]
 const valueOf = (name: SwitchName) => wholeNumber().pipe(z.number().min(switches[name].off).max(switches[name].max, `at most ${switches[name].max}`))
 const settings = z.strictObject(Object.fromEntries(names.map((name) => [name, valueOf(name).optional()])) as Record<SwitchName, z.ZodOptional<ReturnType<typeof valueOf>>>)
   .refine((body) => Object.values(body).some((v) => v !== undefined), `name a switch: ${names.join(', ')}`)
-const switchForm = settings.and(z.object({ back: z.enum(['/admin/accounts', '/admin/catalog', '/admin']).default('/admin') }))
+const switchForm = settings.and(z.object({ back: z.enum(['/admin/accounts', '/admin/catalog', '/admin', '/ops']).default('/admin') }))
 
 /**
  * Ops' switches (admins only, as everything under /ops and /admin), each off unless turned on: the delay on shared

@@ -1,0 +1,85 @@
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import type { FailedSearch } from '../../messaging/failed-messages.ts'
+import { formFields } from '../../web/csrf.ts'
+import { HttpError, parse, wholeNumber } from '../../web/errors.ts'
+import type { OpsSources, WebDeps } from '../index.ts'
+import { consoleSnapshot } from './console.ts'
+
+const fingerprint = z.string().regex(/^[0-9a-f]{16}$|^[0-9a-f]{32}$/, 'a fingerprint, as a group lists it')
+/** What a console form acts on: one group (by cause, type or endpoint), or every failed message, said out loud. */
+const groupForm = z.strictObject({
+  fingerprint: fingerprint.optional(),
+  type: z.string().min(1).max(200).optional(),
+  queue: z.string().min(1).max(200).optional(),
+  all: z.literal('yes').optional(),
+}).refine((form) => Object.keys(form).length === 1, 'name one group (fingerprint, type or queue), or all=yes')
+const listQuery = z.strictObject({
+  fingerprint: fingerprint.optional(),
+  type: z.string().min(1).max(200).optional(),
+  queue: z.string().min(1).max(200).optional(),
+  correlationId: z.string().min(1).max(200).optional(),
+  status: z.enum(['unresolved', 'retried', 'discarded']).default('unresolved'),
+  offset: wholeNumber().pipe(z.number().min(0).max(1_000_000)).default(0),
+})
+const consoleQuery = z.strictObject({
+  done: z.enum(['retried', 'discarded']).optional(),
+  count: wholeNumber().pipe(z.number().min(0).max(1_000_000)).optional(),
+})
+const idParams = z.object({ id: z.uuid('the id of a failed message is a uuid'), action: z.enum(['retry', 'discard']) })
+/** Where a form about one failed message goes back to: the list it was on, with its filters. */
+const backTo = z.string().max(600).regex(/^\/ops\/failed-messages(\?[A-Za-z0-9%=&+._-]*)?$/, 'a page of the error queue').default('/ops/failed-messages')
+const pageSize = 25
+
+const searchOf = (form: { fingerprint?: string; type?: string; queue?: string; correlationId?: string }): FailedSearch => ({
+  ...(form.fingerprint && { fingerprint: form.fingerprint }), ...(form.type && { messageType: form.type }),
+  ...(form.queue && { queue: form.queue }), ...(form.correlationId && { correlationId: form.correlationId }),
+})
+
+const sourcesOf = (web: WebDeps): OpsSources => {
+  if (!web.ops) throw new HttpError('NOT_FOUND', 'this process serves no console')
+  return web.ops
+}
+
+/**
+ * The ops console: `/ops` (the page, live over the socket — see console.socket.ts), `/api/ops/console` (the same
+ * moment as JSON), the error queue's pages (`/ops/failed-messages`, each message's headers and body), and forms that
+ * retry or discard a group, everything, or one message, for when the page's script does not run.
+ */
+export const consoleApi = (web: WebDeps) => async (app: FastifyInstance) => {
+  app.get('/api/ops/console', async () => consoleSnapshot(web.db, sourcesOf(web), new Date()))
+
+  app.get('/ops', async (request, reply) => {
+    const { done, count } = parse(consoleQuery, request.query, 'query')
+    const snapshot = await consoleSnapshot(web.db, sourcesOf(web), new Date())
+    const notice = done && `${done === 'retried' ? 'Retried' : 'Discarded'} ${count ?? 0} failed message${count === 1 ? '' : 's'}.`
+    return reply.view('contexts/ops/views/console.eta', { title: 'Ops console', snapshot, notice })
+  })
+
+  for (const action of ['retry', 'discard'] as const) {
+    app.post(`/ops/failed-messages/${action}`, async (request, reply) => {
+      const form = parse(groupForm, formFields(request.body), `what to ${action}`)
+      const errors = sourcesOf(web).errors
+      const count = action === 'retry' ? await errors.retryAll(searchOf(form)) : await errors.discardAll(searchOf(form))
+      return reply.redirect(`/ops?done=${action === 'retry' ? 'retried' : 'discarded'}&count=${count}`, 303)
+    })
+  }
+
+  app.get('/ops/failed-messages', async (request, reply) => {
+    const { status, offset, ...filters } = parse(listQuery, request.query, 'query')
+    const found = await sourcesOf(web).errors.list({ status, limit: pageSize, offset, ...searchOf(filters) })
+    const query = new URLSearchParams(Object.entries({ ...filters, status }).filter(([, v]) => v !== undefined) as [string, string][])
+    return reply.view('contexts/ops/views/failed-messages.eta', {
+      title: 'Failed messages', filters, status, found, offset, pageSize, here: `/ops/failed-messages?${query}`, query: query.toString(),
+    })
+  })
+
+  app.post('/ops/failed-messages/:id/:action', async (request, reply) => {
+    const { id, action } = parse(idParams, request.params, 'path')
+    const { back } = parse(z.strictObject({ back: backTo }), formFields(request.body), 'form')
+    const errors = sourcesOf(web).errors
+    const outcome = action === 'retry' ? await errors.retry(id) : await errors.discard(id)
+    if (outcome === 'not-found') throw new HttpError('NOT_FOUND', `no failed message ${id}`)
+    return reply.redirect(back, 303)
+  })
+}
