@@ -243,7 +243,8 @@ export const createDbQueueTransport = async (db: Database, options: DbQueueOptio
     kind: 'db',
     async depths(queues) {
       const { rows } = await db.query<{ queue: string; depth: number }>(
-        'select queue, count(*)::int as depth from messaging.queue where queue = any($1::text[]) group by queue', [queues])
+        // Ready ones only, as RabbitMQ counts: a delayed message (a retry's back-off, a saga's timeout) is not waiting yet.
+        'select queue, count(*)::int as depth from messaging.queue where queue = any($1::text[]) and visible_at <= now() group by queue', [queues])
       return new Map([...queues.map((q) => [q, 0] as const), ...rows.map((r) => [r.queue, r.depth] as const)])
     },
     async declare(spec: EndpointSpec) {
