@@ -49,6 +49,10 @@ const schema = z.object({
    * switched on; `npm start` switches it on unless told `off`.
    */
   POPCORN_DEV_MAILBOX: z.enum(['on', 'off'], 'on or off').optional(),
+  /** Where ops' alerts are e-mailed (the dev mailbox shows them): a threshold crossed, and cleared again. */
+  POPCORN_OPS_EMAIL: z.email().max(200).default('ops@popcorn.example'),
+  /** How often a process that runs the back end checks the alerts' thresholds. */
+  POPCORN_ALERTS_EVERY_MS: number(1_000, 3_600_000).default(15_000),
   /**
    * The proxies in front of the web nodes whose X-Forwarded-For names the client (addresses, CIDR ranges, or
    * loopback / linklocal / uniquelocal, comma separated); unset, none: the peer's address is the client's.

@@ -6,7 +6,7 @@ import { openDatabase } from './adapters/db/open.ts'
 import { realtimeMigrations } from './adapters/realtime/socket-io.ts'
 import { createDbQueueTransport } from './adapters/transport/db-queue.ts'
 import type { Config } from './config.ts'
-import { ConfigError } from './config.ts'
+import { ConfigError, publicUrlOf } from './config.ts'
 import { contexts } from './contexts/index.ts'
 import { defaultBundleLimits } from './messaging/bundle.ts'
 import { createBus } from './messaging/bus.ts'
@@ -16,6 +16,7 @@ import { MessageCatalog } from './messaging/message.ts'
 import { SagaTimeout } from './messaging/saga.ts'
 import type { Database } from './messaging/sql.ts'
 import type { Transport } from './messaging/transport.ts'
+import { opsSourcesOf } from './app.ts'
 import { startWebNode } from './web/web-node.ts'
 
 /** `start` is the embedded shape (everything in one process); `web` and `worker` are the scale-out roles. */
@@ -96,6 +97,9 @@ export const startPopcorn = async (configured: Config, role: Role, logger: Logge
     ...(!embedded && { sharedDatabaseUrl: config.POPCORN_DATABASE_URL }),
   })
   const url = web?.url
+  const background = role === 'web' ? [] : contexts.flatMap((context) => (context.background ? [context.background({
+    db, session: bus.session(context.name), config, logger, ops: opsSourcesOf(bus, contexts, db), publicUrl: publicUrlOf(config, url ? Number(new URL(url).port) : config.PORT),
+  })] : []))
   logger.info({ ...describe(), url }, 'popcorn is running')
 
   return {
@@ -103,6 +107,7 @@ export const startPopcorn = async (configured: Config, role: Role, logger: Logge
     /** Stop taking work, let what is in hand finish (or return to its queue), then close connections. */
     async stop() {
       clearInterval(pruning)
+      await Promise.all(background.map((stop) => stop()))
       await web?.stop()
       await bus.stop()
       await transport.close()

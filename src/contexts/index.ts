@@ -57,6 +57,17 @@ export interface StartDeps {
   readonly session: MessageSession
 }
 
+/** What a context's background work gets, in a process that runs the back end. */
+export interface BackgroundDeps {
+  readonly db: Database
+  readonly session: MessageSession
+  readonly config: Config
+  readonly logger: Logger
+  readonly ops: OpsSources
+  /** Where people reach the site (for links in e-mails). */
+  readonly publicUrl: string
+}
+
 /** What a bounded context plugs into a process. The composition root lists them; nothing else does. */
 export interface ContextModule {
   readonly name: string
@@ -68,6 +79,8 @@ export interface ContextModule {
   readonly endpoint?: EndpointDefinition
   /** Work at start of a process that runs the back end, e.g. seeding data through the bus. Must be idempotent. */
   readonly onStart?: (deps: StartDeps) => Promise<void>
+  /** Work it keeps doing in a process that runs the back end (ops checks its alerts): started once, stopped by what it returns. */
+  readonly background?: (deps: BackgroundDeps) => () => Promise<void>
   /** Its pages and HTTP routes, as a fastify plugin. */
   readonly web?: (deps: WebDeps) => (app: FastifyInstance) => Promise<void>
   /** Events it takes from a browser's socket: called once per web node, then with each socket that connects. */

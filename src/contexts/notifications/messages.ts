@@ -3,7 +3,7 @@ import { defineCommand, defineEvent } from '../../messaging/message.ts'
 
 /** Notifications' public contract: what it tells the rest of the system once an e-mail has gone out. */
 
-export const emailKinds = ['tickets', 'drawing-entry', 'not-drawn', 'apology', 'verification', 'password-reset', 'vip-confirmed', 'vip-revoked'] as const
+export const emailKinds = ['tickets', 'drawing-entry', 'not-drawn', 'apology', 'verification', 'password-reset', 'vip-confirmed', 'vip-revoked', 'ops-alert'] as const
 export const emailKind = z.enum(emailKinds)
 export type EmailKind = z.infer<typeof emailKind>
 
@@ -25,4 +25,14 @@ export const SendAccountEmail = defineCommand('notifications.SendAccountEmail', 
   link: z.url({ protocol: /^https?$/ }).max(500),
 }))
 
-export const notificationsMessages = [EmailSent, SendAccountEmail]
+/** An alert for whoever runs Popcorn: a threshold crossed (raised), or back within it (cleared). */
+export const SendAlertEmail = defineCommand('notifications.SendAlertEmail', 'notifications', z.object({
+  alertId: z.uuid(),
+  state: z.enum(['raised', 'cleared']),
+  to: z.email().max(200),
+  summary: z.string().min(1).max(1_000),
+  raisedAt: z.iso.datetime(),
+  consoleUrl: z.url({ protocol: /^https?$/ }).max(500),
+}))
+
+export const notificationsMessages = [EmailSent, SendAccountEmail, SendAlertEmail]

@@ -4,6 +4,8 @@ import type { FailedSearch } from '../../messaging/failed-messages.ts'
 import { formFields } from '../../web/csrf.ts'
 import { HttpError, parse, wholeNumber } from '../../web/errors.ts'
 import type { OpsSources, WebDeps } from '../index.ts'
+import { clearedAlerts, openAlerts, readThresholds, setThresholds } from './alerts.ts'
+import { thresholdSpecs, type ThresholdName } from './alerts.rules.ts'
 import { consoleSnapshot } from './console.ts'
 
 const fingerprint = z.string().regex(/^[0-9a-f]{16}$|^[0-9a-f]{32}$/, 'a fingerprint, as a group lists it')
@@ -23,9 +25,13 @@ const listQuery = z.strictObject({
   offset: wholeNumber().pipe(z.number().min(0).max(1_000_000)).default(0),
 })
 const consoleQuery = z.strictObject({
-  done: z.enum(['retried', 'discarded']).optional(),
+  done: z.enum(['retried', 'discarded', 'thresholds']).optional(),
   count: wholeNumber().pipe(z.number().min(0).max(1_000_000)).optional(),
 })
+const thresholdNames = Object.keys(thresholdSpecs) as ThresholdName[]
+const thresholdOf = (name: ThresholdName) => wholeNumber().pipe(z.number().min(0).max(thresholdSpecs[name].max, `at most ${thresholdSpecs[name].max}`))
+const thresholdsBody = z.strictObject(Object.fromEntries(thresholdNames.map((name) => [name, thresholdOf(name).optional()])) as Record<ThresholdName, z.ZodOptional<ReturnType<typeof thresholdOf>>>)
+  .refine((body) => Object.values(body).some((v) => v !== undefined), `name a threshold: ${thresholdNames.join(', ')}`)
 const idParams = z.object({ id: z.uuid('the id of a failed message is a uuid'), action: z.enum(['retry', 'discard']) })
 /** Where a form about one failed message goes back to: the list it was on, with its filters. */
 const backTo = z.string().max(600).regex(/^\/ops\/failed-messages(\?[A-Za-z0-9%=&+._-]*)?$/, 'a page of the error queue').default('/ops/failed-messages')
@@ -52,8 +58,19 @@ export const consoleApi = (web: WebDeps) => async (app: FastifyInstance) => {
   app.get('/ops', async (request, reply) => {
     const { done, count } = parse(consoleQuery, request.query, 'query')
     const snapshot = await consoleSnapshot(web.db, sourcesOf(web), new Date())
-    const notice = done && `${done === 'retried' ? 'Retried' : 'Discarded'} ${count ?? 0} failed message${count === 1 ? '' : 's'}.`
-    return reply.view('contexts/ops/views/console.eta', { title: 'Ops console', snapshot, notice })
+    const notice = done === 'thresholds' ? 'The thresholds are saved: the next check (within seconds) raises and clears by them.'
+      : done && `${done === 'retried' ? 'Retried' : 'Discarded'} ${count ?? 0} failed message${count === 1 ? '' : 's'}.`
+    return reply.view('contexts/ops/views/console.eta', { title: 'Ops console', snapshot, notice, thresholdSpecs })
+  })
+
+  app.get('/api/ops/alerts', async () => ({ open: await openAlerts(web.db), cleared: await clearedAlerts(web.db, 50), thresholds: await readThresholds(web.db) }))
+  app.put('/api/ops/alerts/thresholds', async (request) => {
+    await setThresholds(web.db, parse(thresholdsBody, request.body, 'thresholds'), new Date())
+    return readThresholds(web.db)
+  })
+  app.post('/ops/alerts/thresholds', async (request, reply) => {
+    await setThresholds(web.db, parse(thresholdsBody, formFields(request.body), 'thresholds'), new Date())
+    return reply.redirect('/ops?done=thresholds', 303)
   })
 
   for (const action of ['retry', 'discard'] as const) {

@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url'
 import { PaymentRefunded } from '../billing/messages.ts'
 import type { ContextModule } from '../index.ts'
-import { EmailSent } from '../notifications/messages.ts'
+import { EmailSent, SendAlertEmail } from '../notifications/messages.ts'
 import { OrderCancelled } from '../ordering/messages.ts'
 import { compensationsApi } from './compensations.api.ts'
+import { watchAlerts } from './alerts.ts'
 import { consoleApi } from './console.api.ts'
 import { consoleSocket } from './console.socket.ts'
 import { opsEndpoint } from './endpoint.ts'
@@ -15,7 +16,7 @@ import { switchesApi } from './switches.api.ts'
  */
 export const ops: ContextModule = {
   name: 'ops',
-  messages: [OrderCancelled, PaymentRefunded, EmailSent],
+  messages: [OrderCancelled, PaymentRefunded, EmailSent, SendAlertEmail],
   migrations: { owner: 'ops', dir: fileURLToPath(new URL('./migrations', import.meta.url)) },
   endpoint: opsEndpoint,
   web: (deps) => async (app) => {
@@ -24,4 +25,7 @@ export const ops: ContextModule = {
     await app.register(consoleApi(deps))
   },
   socket: consoleSocket,
+  background: ({ db, session, config, logger, ops: sources, publicUrl }) =>
+    watchAlerts({ db, session, sources, to: config.POPCORN_OPS_EMAIL, consoleUrl: `${publicUrl}/ops` }, config.POPCORN_ALERTS_EVERY_MS,
+      (error) => logger.warn({ err: error }, 'the alerts could not be checked; the next check tries again')),
 }

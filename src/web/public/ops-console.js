@@ -99,6 +99,14 @@
       const cell = document.querySelector(`#projections [data-projection="${CSS.escape(p.projection)}"] [data-field="lag"]`)
       if (cell) cell.textContent = p.pending === 0 ? 'up to date' : `${p.pending} behind, the oldest ${p.lagSeconds.toFixed(1)} s`
     }
+    const alerts = document.getElementById('alerts-open')
+    const summary = document.getElementById('alerts-summary')
+    if (alerts && summary) {
+      summary.dataset.open = String(s.alerts.open.length)
+      summary.textContent = s.alerts.open.length === 0 ? 'None open: every reading is within its threshold.' : `${s.alerts.open.length} open, e-mailed to ops:`
+      alerts.replaceChildren(...s.alerts.open.map((a) => el('li', { class: 'alert', 'data-rule': a.rule, 'data-subject': a.subject },
+        el('strong', {}, a.summary), ' ', el('span', { class: 'hint' }, `since ${ago(s.at, a.raisedAt)}`))))
+    }
     live.dataset.state = 'live'
     live.dataset.at = s.at
     live.textContent = `Live: as of ${new Date(s.at).toLocaleTimeString()}.`
