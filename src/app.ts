@@ -5,6 +5,7 @@ import { loadConfig, type Config } from './config.ts'
 import { contexts as allContexts, onWebNode, type ContextModule, type OpsSources } from './contexts/index.ts'
 import { opsApi } from './contexts/ops/api.ts'
 import { endpointsApi } from './contexts/ops/endpoints.ts'
+import { faultsApi } from './contexts/ops/faults.api.ts'
 import type { Bus } from './messaging/bus.ts'
 import type { MessageSession } from './messaging/session.ts'
 import type { Database } from './messaging/sql.ts'
@@ -96,6 +97,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   if (metrics) app.get('/metrics', async (_, reply) => reply.type(metrics.contentType).header('cache-control', 'no-store').send(await metrics.scrape()))
   await app.register(opsApi(deps.bus.errors))
   await app.register(endpointsApi(deps.db, deps.bus.depths))
+  await app.register(faultsApi({ db: deps.db, catalog: deps.bus.catalog, enabled: config.POPCORN_FAULTS === 'on', refresh: deps.bus.faults.refresh }))
   const availability = deps.availability ?? availabilityOf(contexts, { db: deps.db })
   const admission = deps.admission ?? admissionOf(contexts, { db: deps.db, config, logger: deps.logger, availability })
   const web = { db: deps.db, session: deps.session, logger: deps.logger, config, admission, availability, identity, ops: opsSourcesOf(deps.bus, contexts, deps.db) }

@@ -28,6 +28,16 @@ describe('configuration', () => {
     })
   })
 
+  test('given nothing, fault injection is off; on or off is read, anything else refused', () => {
+    assert.equal(loadConfig({}).POPCORN_FAULTS, 'off')
+    assert.equal(loadConfig({ POPCORN_FAULTS: 'on' }).POPCORN_FAULTS, 'on')
+    assert.throws(() => loadConfig({ POPCORN_FAULTS: 'yes' }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError)
+      assert.match(error.message, /POPCORN_FAULTS="yes": on or off/)
+      return true
+    })
+  })
+
   test('given the waiting room\'s settings, they are read; a secret too short is refused without being shown', () => {
     const config = loadConfig({ POPCORN_SECRET: 's'.repeat(32), POPCORN_WAITING_ROOM_JOINS_PER_ADDRESS_PER_MINUTE: '5000', POPCORN_ADMIN_PASSWORD: 'open sesame' })
     assert.equal(config.POPCORN_WAITING_ROOM_JOINS_PER_ADDRESS_PER_MINUTE, 5000)

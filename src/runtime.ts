@@ -76,7 +76,7 @@ export const startPopcorn = async (configured: Config, role: Role, logger: Logge
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`
   const metrics = createMetrics({ db, transport, readings: () => readingsOf(contexts, db) })
   const bus = createBus({
-    db, transport, catalog, logger, instanceId, observer: metrics.observer,
+    db, transport, catalog, logger, instanceId, observer: metrics.observer, faults: config.POPCORN_FAULTS === 'on',
     ...busSettingsOf(config, db),
   })
   if (role !== 'web') {

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino'
 import { handlersOf, partitionQueuesOf, queueOf, subscribedEvents, type EndpointDefinition } from './endpoint.ts'
 import { errorQueue } from './failed-messages.ts'
+import { watchFaults, type FaultWatch } from './fault-watch.ts'
+import type { EndpointFaults } from './faults.ts'
 import type { MessageCatalog } from './message.ts'
 import type { OutgoingLimits } from './outgoing.ts'
 import { batching, type BatchingOptions } from './batching.ts'
@@ -35,6 +37,11 @@ export interface BusOptions {
   readonly clock?: () => Date
   /** Told of every message handled, retried or failed (the metrics). */
   readonly observer?: MessagingObserver
+  /**
+   * Ops' faults (delay, fail, pause) apply to this process's endpoints, read once a second: only where the
+   * configuration allows them (POPCORN_FAULTS=on). Off, they are never read.
+   */
+  readonly faults?: boolean | { readonly everyMs?: number; readonly random?: () => number }
 }
 
 export interface RunningEndpoint {
@@ -45,6 +52,36 @@ export interface RunningEndpoint {
 
 export const defaultLimits: OutgoingLimits = { maxBodyBytes: 64 * 1024 }
 
+/** One queue an endpoint consumes (its own, or a partition), which can stop taking messages and start again. */
+interface Feed {
+  readonly spec: EndpointSpec
+  consume(): Promise<Consumer>
+  /** Waits until what its committed batches sent is published. */
+  published(): Promise<void>
+}
+
+/** An endpoint this process runs: consuming its feeds, or paused by ops' fault (`consumers` undefined). */
+interface Consuming {
+  readonly name: string
+  readonly feeds: Feed[]
+  /** A per-process queue is never paused: on RabbitMQ it goes when its consumer does. */
+  readonly faultable: boolean
+  consumers?: Consumer[]
+  /** Pausing and resuming, one after the other. */
+  turning: Promise<void>
+}
+
+const consumeAll = async (feeds: readonly Feed[]) => {
+  const consumers: Consumer[] = []
+  try {
+    for (const feed of feeds) consumers.push(await feed.consume())
+    return consumers
+  } catch (error) {
+    for (const consumer of consumers) await consumer.stop()
+    throw error
+  }
+}
+
 /** The messaging core put together: endpoints consuming, sessions sending, the error queue to inspect. */
 export const createBus = (options: BusOptions) => {
   const { db, catalog, logger } = options
@@ -52,11 +89,36 @@ export const createBus = (options: BusOptions) => {
   const clock = options.clock ?? (() => new Date())
   const limits = options.limits ?? defaultLimits
   const policy = options.recoverability ?? defaultRecoverability
-  const running: { spec: EndpointSpec; consumer: Consumer; published: () => Promise<void> }[] = []
+  const running: Consuming[] = []
+  let stopping = false
   const concurrency = options.concurrency ?? 8
   const batchSize = options.batchSize ?? 256
 
   const heartbeats = startHeartbeats(db, options.instanceId, clock, (error) => logger.warn({ err: error }, 'a heartbeat could not be written; the next one tries again'))
+
+  /** Pauses the endpoints ops' faults pause, and resumes those no longer paused: what waits in their queues is kept. */
+  const pauseOrResume = (faults: ReadonlyMap<string, EndpointFaults>) => Promise.all(running.map((endpoint) => (endpoint.turning = endpoint.turning.then(async () => {
+    const paused = endpoint.faultable && (faults.get(endpoint.name)?.paused ?? false)
+    if (stopping || paused === !endpoint.consumers) return
+    if (paused) {
+      const consumers = endpoint.consumers ?? []
+      endpoint.consumers = undefined
+      for (const consumer of consumers) await consumer.stop()
+      logger.warn({ endpoint: endpoint.name }, 'paused by an ops fault: its messages wait in its queues')
+    } else {
+      endpoint.consumers = await consumeAll(endpoint.feeds)
+      logger.info({ endpoint: endpoint.name }, 'consuming again: the ops fault that paused it is off')
+    }
+  }).catch((error: unknown) => logger.error({ err: error, endpoint: endpoint.name }, 'could not pause or resume the endpoint; the next reading of the faults tries again')))))
+  const faultOptions = options.faults === true ? {} : options.faults || undefined
+  let faults: (FaultWatch & { readonly random: () => number }) | undefined
+  /** Ops' faults, read (once) when the first endpoint they may touch starts. */
+  const watchingFaults = async () => {
+    if (!faultOptions || faults) return faults
+    faults = { ...watchFaults(db, { everyMs: faultOptions.everyMs, onRead: async (read) => void (await pauseOrResume(read)), onError: (error) => logger.warn({ err: error }, 'could not read the ops faults; the next reading tries again') }), random: faultOptions.random ?? Math.random }
+    await faults.refresh()
+    return faults
+  }
 
   const sessionFor = (endpoint: string, replyTo?: string) => new MessageSession({ db, transport, limits, clock }, { endpoint, replyTo })
 
@@ -66,13 +128,18 @@ export const createBus = (options: BusOptions) => {
     /** Messages waiting in these queues, as the transport says. */
     depths: (queues: readonly string[]) => transport.depths(queues),
 
+    /** Reads ops' faults now and applies them here, rather than within the second (where faults are allowed). */
+    faults: { refresh: async () => faults?.refresh() },
+
     async start(definition: EndpointDefinition): Promise<RunningEndpoint> {
+      const faultable = !definition.perInstance
+      const watch = faultable ? await watchingFaults() : undefined
       const queue = queueOf(definition, options.instanceId)
       const handlers = handlersOf(definition, queue)
       for (const type of handlers.keys()) catalog.get(type) // every handled type must be declared
       const partitions = partitionQueuesOf(definition, queue)
       const endpointLogger = logger.child({ endpoint: definition.name })
-      const consumeFrom = async (spec: EndpointSpec, batches: BatchingOptions) => {
+      const consumeFrom = async (spec: EndpointSpec, batches: BatchingOptions): Promise<Feed> => {
         await transport.declare(spec)
         // Each batch's messages go out as soon as it committed, in commit order, without waiting for the batch
         // before to be confirmed: one after the other, a partition's writer deciding small batches fast left its
@@ -85,16 +152,19 @@ export const createBus = (options: BusOptions) => {
         }
         const published = async () => void (await Promise.all([...publishing]))
         // Replies to what a partition's handlers send come to the endpoint's own queue, not to the partition.
-        const deps = { db, transport, catalog, endpoint: { name: definition.name, queue: spec.queue, replyTo: queue }, handlers, policy, limits, logger: endpointLogger, clock, publish, maxBatch: batchSize, ...(spec.temporary && { memoryInbox: new MemoryInbox() }), ...(options.observer && { observer: options.observer }) }
+        const deps = { db, transport, catalog, endpoint: { name: definition.name, queue: spec.queue, replyTo: queue }, handlers, policy, limits, logger: endpointLogger, clock, publish, maxBatch: batchSize, ...(spec.temporary && { memoryInbox: new MemoryInbox() }), ...(options.observer && { observer: options.observer }), ...(watch && { faults: watch }) }
         // A partition's next batch is taken while the last one commits, so the writer never waits on its queue.
         const inHand = batches.parallel === 1 ? 2 * batchSize : Math.max(batchSize, batches.parallel)
-        const consumer = await transport.consume(spec.queue, batching(batches, (deliveries) => processBatch(deps, deliveries)), { concurrency: inHand })
-        running.push({ spec, consumer, published })
+        const onDelivery = batching(batches, (deliveries) => processBatch(deps, deliveries))
+        return { spec, published, consume: () => transport.consume(spec.queue, onDelivery, { concurrency: inHand }) }
       }
       const spec: EndpointSpec = { queue, events: subscribedEvents(definition, queue), temporary: definition.perInstance ?? false }
-      await consumeFrom(spec, { size: batchSize, parallel: concurrency })
+      const feeds = [await consumeFrom(spec, { size: batchSize, parallel: concurrency })]
       // One batch at a time per partition, in one process at a time: a partition's keys are never handled at once.
-      for (const partition of partitions) await consumeFrom({ queue: partition, events: [], temporary: false, singleActiveConsumer: true }, { size: batchSize, parallel: 1 })
+      for (const partition of partitions) feeds.push(await consumeFrom({ queue: partition, events: [], temporary: false, singleActiveConsumer: true }, { size: batchSize, parallel: 1 }))
+      const paused = watch?.of(definition.name)?.paused ?? false
+      running.push({ name: definition.name, feeds, faultable, turning: Promise.resolve(), ...(!paused && { consumers: await consumeAll(feeds) }) })
+      if (paused) endpointLogger.warn('paused by an ops fault from the start: its messages wait in its queues')
       await heartbeats.started(definition.name, [queue, ...partitions])
       logger.info({ endpoint: definition.name, queue, events: spec.events, partitions: partitions.length }, 'endpoint started')
       return { name: definition.name, queue, session: sessionFor(definition.name, queue) }
@@ -105,11 +175,17 @@ export const createBus = (options: BusOptions) => {
 
     /** Stops taking messages (partitions included); what is in hand finishes or goes back to its queue. Temporary queues are removed. */
     async stop() {
+      stopping = true
+      faults?.stop() // a delay fault in progress ends
       await heartbeats.stopped().catch((error) => logger.warn({ err: error }, 'could not say this process stopped; its heartbeat will go quiet instead'))
-      for (const { spec, consumer, published } of running.splice(0).reverse()) {
-        await consumer.stop()
-        await published()
-        if (spec.temporary) await transport.remove(spec).catch((error) => logger.warn({ err: error }, 'could not remove a temporary queue'))
+      for (const endpoint of running.splice(0).reverse()) {
+        await endpoint.turning
+        const consumers = endpoint.consumers ?? []
+        for (const [i, feed] of [...endpoint.feeds.entries()].reverse()) {
+          await consumers[i]?.stop()
+          await feed.published()
+          if (feed.spec.temporary) await transport.remove(feed.spec).catch((error) => logger.warn({ err: error }, 'could not remove a temporary queue'))
+        }
       }
     },
   }

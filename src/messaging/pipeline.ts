@@ -3,6 +3,7 @@ import { isBundle, openBundle } from './bundle.ts'
 import { readBody, readHeaders, type Headers, type RawMessage } from './envelope.ts'
 import { isPermanent, messageTooLarge, MessagingError, noHandler, invalidMessage } from './errors.ts'
 import { failureOf, recordFailure, type Failure } from './failed-messages.ts'
+import { failsThisTime, InjectedFault, type EndpointFaults } from './faults.ts'
 import { Alongside, handlerContext, type BatchItem, type HandlerRegistration } from './handler.ts'
 import { recordAllHandled, type MemoryInbox } from './inbox.ts'
 import type { MessageCatalog } from './message.ts'
@@ -35,6 +36,8 @@ export interface PipelineDeps {
   readonly memoryInbox?: MemoryInbox
   /** Told of every message handled, retried or failed (metrics); nobody, unless given. */
   readonly observer?: MessagingObserver
+  /** Ops' faults on this endpoint as last read (a map in memory); none, where faults are not allowed. */
+  readonly faults?: { of(endpoint: string): EndpointFaults | undefined; readonly random: () => number }
 }
 
 /**
@@ -154,6 +157,7 @@ const runHandlers = async (registrations: readonly HandlerRegistration[], run: r
  * deliveries they finish are settled — all of it commits, or none of it does.
  */
 const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readonly Item[]) => {
+  failIfInjected(deps, items)
   const now = deps.clock()
   const started = performance.now()
   const outs: OutgoingBuffer[] = []
@@ -208,6 +212,31 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
     enqueued.catch(() => {}) // awaited below, once the writes before it are done
     await writes.done()
     return await enqueued
+  }
+}
+
+/** Ops' fail fault: the attempt fails before its transaction opens, as a handler's failure would have undone it. */
+const failIfInjected = (deps: PipelineDeps, items: readonly Item[]) => {
+  const watch = deps.faults
+  const faults = watch?.of(deps.endpoint.name)
+  if (!watch || !faults) return
+  for (const { headers } of items) {
+    const percent = faults.failPercent(headers.type)
+    if (percent > 0 && failsThisTime(percent, watch.random)) throw new InjectedFault(deps.endpoint.name, headers.type, percent)
+  }
+}
+
+/**
+ * Ops' delay fault: the batch waits before any transaction opens (PGlite has one connection: a wait inside one would
+ * hold up everything), looking again every quarter second, so that lowering or healing the delay ends the wait.
+ */
+const holdForDelayFault = async (deps: PipelineDeps, items: readonly Item[]) => {
+  const started = performance.now()
+  const types = new Set(items.map(({ headers }) => headers.type))
+  for (let faults = deps.faults?.of(deps.endpoint.name); faults; faults = deps.faults?.of(deps.endpoint.name)) {
+    const left = faults.delayMs(types) - (performance.now() - started)
+    if (left <= 0) return
+    await sleep(Math.min(left, 250))
   }
 }
 
@@ -336,6 +365,7 @@ export const processBatch = async (deps: PipelineDeps, deliveries: readonly Deli
     items.push(...admitted)
   }
   try {
+    if (deps.faults) await holdForDelayFault(deps, items)
     for (let from = 0; from < items.length; from += deps.maxBatch) await processItems(deps, settlement, items.slice(from, from + deps.maxBatch))
   } catch (error) {
     await releaseAll(deps, settlement.unsettled(), error)

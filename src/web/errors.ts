@@ -19,6 +19,8 @@ export const httpErrors = {
   PLACE_TOKEN_NOT_YOURS: 403,
   /** The token ran out, or the place's turn did (its admission window passed): join the queue again. */
   PLACE_TOKEN_EXPIRED: 410,
+  /** Ops asked to inject a fault where the configuration does not allow it (POPCORN_FAULTS is off). */
+  FAULTS_OFF: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_REQUESTS: 429,
