@@ -51,9 +51,10 @@ const schema = z.object({
   POPCORN_DEV_MAILBOX: z.enum(['on', 'off'], 'on or off').optional(),
   /**
    * Fault injection (ops delays, fails or pauses an endpoint on purpose, to watch the system break and heal): a
-   * teaching and testing tool, so off unless switched on; off, faults cannot be set and are never read.
+   * teaching and testing tool, so off unless switched on; off, faults cannot be set and are never read. `npm start`
+   * (the shape for trying Popcorn out) switches it on unless told `off`, as it does the dev mailbox.
    */
-  POPCORN_FAULTS: z.enum(['on', 'off'], 'on or off').default('off'),
+  POPCORN_FAULTS: z.enum(['on', 'off'], 'on or off').optional(),
   /** Where ops' alerts are e-mailed (the dev mailbox shows them): a threshold crossed, and cleared again. */
   POPCORN_OPS_EMAIL: z.email().max(200).default('ops@popcorn.example'),
   /** How often a process that runs the back end checks the alerts' thresholds. */

@@ -29,7 +29,7 @@ describe('configuration', () => {
   })
 
   test('given nothing, fault injection is off; on or off is read, anything else refused', () => {
-    assert.equal(loadConfig({}).POPCORN_FAULTS, 'off')
+    assert.equal(loadConfig({}).POPCORN_FAULTS, undefined, 'unset: off (but for npm start, which switches it on)')
     assert.equal(loadConfig({ POPCORN_FAULTS: 'on' }).POPCORN_FAULTS, 'on')
     assert.throws(() => loadConfig({ POPCORN_FAULTS: 'yes' }), (error: unknown) => {
       assert.ok(error instanceof ConfigError)

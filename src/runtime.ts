@@ -59,7 +59,7 @@ const forTryingOut = (config: Config, logger: Logger): Config => {
   if (!config.POPCORN_ADMIN_PASSWORD) {
     logger.info({ user: 'admin', password }, 'the admin pages (/admin, the mailbox, ops) ask for this password in this run; set POPCORN_ADMIN_PASSWORD to choose one')
   }
-  return { ...config, POPCORN_ADMIN_PASSWORD: password, POPCORN_DEV_MAILBOX: config.POPCORN_DEV_MAILBOX ?? 'on' }
+  return { ...config, POPCORN_ADMIN_PASSWORD: password, POPCORN_DEV_MAILBOX: config.POPCORN_DEV_MAILBOX ?? 'on', POPCORN_FAULTS: config.POPCORN_FAULTS ?? 'on' }
 }
 
 export const startPopcorn = async (configured: Config, role: Role, logger: Logger = pino({ level: configured.POPCORN_LOG_LEVEL })): Promise<Running> => {

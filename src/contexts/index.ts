@@ -22,6 +22,10 @@ import { waitingRoom } from './waiting-room/index.ts'
 import { drawing } from './drawing/index.ts'
 import { accounts } from './accounts/index.ts'
 import { reviews } from './reviews/index.ts'
+import { lab } from './lab/index.ts'
+import { labProfile } from './lab/profile/index.ts'
+import { labSupport } from './lab/support/index.ts'
+import { labBilling } from './lab/billing/index.ts'
 
 /** What a context's pages and routes get from the web process. */
 export interface WebDeps {
@@ -110,4 +114,6 @@ export const onWebNode = (context: ContextModule): ContextModule =>
   context.perWebNode ? { ...context, ...context.perWebNode(), perWebNode: undefined } : context
 
 /** Every context, in the order their migrations apply. */
-export const contexts: readonly ContextModule[] = [catalog, ordering, billing, notifications, ops, waitingRoom, drawing, accounts, reviews]
+export const contexts: readonly ContextModule[] = [catalog, ordering, billing, notifications, ops, waitingRoom, drawing, accounts, reviews,
+  // The pattern lab: three small services of its own, and the harness that runs them side by side.
+  labProfile, labSupport, labBilling, lab]

@@ -104,9 +104,11 @@ export const createBus = (options: BusOptions) => {
       const consumers = endpoint.consumers ?? []
       endpoint.consumers = undefined
       for (const consumer of consumers) await consumer.stop()
+      await heartbeats.paused(endpoint.name, true)
       logger.warn({ endpoint: endpoint.name }, 'paused by an ops fault: its messages wait in its queues')
     } else {
       endpoint.consumers = await consumeAll(endpoint.feeds)
+      await heartbeats.paused(endpoint.name, false)
       logger.info({ endpoint: endpoint.name }, 'consuming again: the ops fault that paused it is off')
     }
   }).catch((error: unknown) => logger.error({ err: error, endpoint: endpoint.name }, 'could not pause or resume the endpoint; the next reading of the faults tries again')))))
@@ -165,7 +167,7 @@ export const createBus = (options: BusOptions) => {
       const paused = watch?.of(definition.name)?.paused ?? false
       running.push({ name: definition.name, feeds, faultable, turning: Promise.resolve(), ...(!paused && { consumers: await consumeAll(feeds) }) })
       if (paused) endpointLogger.warn('paused by an ops fault from the start: its messages wait in its queues')
-      await heartbeats.started(definition.name, [queue, ...partitions])
+      await heartbeats.started(definition.name, [queue, ...partitions], paused)
       logger.info({ endpoint: definition.name, queue, events: spec.events, partitions: partitions.length }, 'endpoint started')
       return { name: definition.name, queue, session: sessionFor(definition.name, queue) }
     },

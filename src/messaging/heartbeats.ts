@@ -16,12 +16,16 @@ export const startHeartbeats = (db: Database, instanceId: string, clock: () => D
   const timer = setInterval(() => void beat().catch(onError), heartbeat.everyMs)
   timer.unref()
   return {
-    async started(endpoint: string, queues: readonly string[]) {
+    async started(endpoint: string, queues: readonly string[], paused = false) {
       endpoints.add(endpoint)
       const now = clock()
       await db.query(
-        `insert into messaging.instances (instance_id, endpoint, queues, started_at, last_seen) values ($1, $2, $3, $4, $4)
-         on conflict (instance_id, endpoint) do update set last_seen = excluded.last_seen, queues = excluded.queues, stopped_at = null`, [instanceId, endpoint, queues, now])
+        `insert into messaging.instances (instance_id, endpoint, queues, started_at, last_seen, paused) values ($1, $2, $3, $4, $4, $5)
+         on conflict (instance_id, endpoint) do update set last_seen = excluded.last_seen, queues = excluded.queues, stopped_at = null, paused = excluded.paused`, [instanceId, endpoint, queues, now, paused])
+    },
+    /** Says this process paused the endpoint (ops' fault), or consumes it again. */
+    async paused(endpoint: string, paused: boolean) {
+      await db.query('update messaging.instances set paused = $3, last_seen = $4 where instance_id = $1 and endpoint = $2', [instanceId, endpoint, paused, clock()])
     },
     async stopped() {
       clearInterval(timer)
@@ -44,21 +48,38 @@ export const knownQueues = async (db: Database, now: Date): Promise<Map<string, 
 
 export interface EndpointInstance {
   readonly instanceId: string
-  readonly status: 'up' | 'down' | 'stopped'
+  /** Paused: up, but not taking its messages (ops' pause fault). */
+  readonly status: 'up' | 'paused' | 'down' | 'stopped'
   readonly startedAt: Date
   readonly lastSeen: Date
 }
 
 /** Every endpoint with its instances, as their heartbeats say; those stopped or down for a day are left out. */
 export const endpointInstances = async (db: Database, now: Date): Promise<Map<string, EndpointInstance[]>> => {
-  const { rows } = await db.query<{ endpoint: string; instanceId: string; startedAt: Date; lastSeen: Date; stoppedAt: Date | null }>(
-    `select endpoint, instance_id as "instanceId", started_at as "startedAt", last_seen as "lastSeen", stopped_at as "stoppedAt"
+  const { rows } = await db.query<{ endpoint: string; instanceId: string; startedAt: Date; lastSeen: Date; stoppedAt: Date | null; paused: boolean }>(
+    `select endpoint, instance_id as "instanceId", started_at as "startedAt", last_seen as "lastSeen", stopped_at as "stoppedAt", paused
      from messaging.instances where last_seen > $1 order by endpoint, started_at`, [new Date(now.getTime() - 86_400_000)])
   const byEndpoint = new Map<string, EndpointInstance[]>()
   for (const row of rows) {
     const silentMs = now.getTime() - new Date(row.lastSeen).getTime()
-    const status = row.stoppedAt ? 'stopped' : silentMs > heartbeat.everyMs * heartbeat.downAfterBeats ? 'down' : 'up'
+    const status = row.stoppedAt ? 'stopped' : silentMs > heartbeat.everyMs * heartbeat.downAfterBeats ? 'down' : row.paused ? 'paused' : 'up'
     byEndpoint.set(row.endpoint, [...(byEndpoint.get(row.endpoint) ?? []), { instanceId: row.instanceId, status, startedAt: new Date(row.startedAt), lastSeen: new Date(row.lastSeen) }])
   }
   return byEndpoint
+}
+
+/**
+ * Waits until every live instance of the endpoint says it is paused (or, `paused` false, consumes again) — what a
+ * fault set in the database has reached every process — or `withinMs` passed; whether they all had.
+ */
+export const untilPaused = async (db: Database, endpoint: string, paused: boolean, withinMs = 5_000): Promise<boolean> => {
+  const deadline = Date.now() + withinMs
+  for (;;) {
+    const { rows } = await db.query<{ n: number }>(
+      `select count(*)::int as n from messaging.instances where endpoint = $1 and stopped_at is null and last_seen > $2 and paused <> $3`,
+      [endpoint, new Date(Date.now() - heartbeat.everyMs * heartbeat.downAfterBeats), paused])
+    if (rows[0]!.n === 0) return true
+    if (Date.now() >= deadline) return false
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
 }

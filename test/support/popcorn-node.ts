@@ -34,12 +34,13 @@ export interface NodeExtras {
 export const startPopcornNode = async (shape: Shape, contexts: readonly ContextModule[], env: Record<string, string> = {}, extra: NodeExtras = {}) => {
   const world = await shape.create([...contexts.flatMap((c) => (c.migrations ? [c.migrations] : [])), ...(extra.migrations ?? [])])
   const catalog = new MessageCatalog([SagaTimeout, ShowtimeScheduled, ...contexts.flatMap((c) => c.messages), ...(extra.messages ?? [])])
+  const config = loadConfig({ ...testDefaults, POPCORN_DEV_MAILBOX: 'on', ...env })
   const metrics = createMetrics({ db: world.db, transport: world.transport, readings: () => readingsOf(contexts, world.db) })
-  const bus = createBus({ db: world.db, transport: world.transport, catalog, logger: testLogger, instanceId: randomUUID().slice(0, 8), concurrency: 16, observer: metrics.observer, ...(extra.recoverability && { recoverability: extra.recoverability }) })
+  const bus = createBus({ db: world.db, transport: world.transport, catalog, logger: testLogger, instanceId: randomUUID().slice(0, 8), concurrency: 16, observer: metrics.observer, faults: config.POPCORN_FAULTS === 'on', ...(extra.recoverability && { recoverability: extra.recoverability }) })
   for (const context of contexts) if (context.endpoint) await bus.start(context.endpoint)
   const web = await startWebNode({
     bus, db: world.db, contexts, logger: testLogger, describe: () => ({}), metrics,
-    listen: { port: 0, host: '127.0.0.1' }, maxBodyBytes: 64 * 1024, config: loadConfig({ ...testDefaults, POPCORN_DEV_MAILBOX: 'on', ...env }),
+    listen: { port: 0, host: '127.0.0.1' }, maxBodyBytes: 64 * 1024, config,
   })
   return {
     world,

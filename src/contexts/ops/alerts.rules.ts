@@ -33,7 +33,7 @@ export interface Readings {
   readonly projections: readonly { readonly projection: string; readonly pending: number; readonly lagSeconds: number }[]
   readonly endpoints: readonly {
     readonly name: string
-    readonly instances: readonly { readonly instanceId: string; readonly status: 'up' | 'down' | 'stopped' }[]
+    readonly instances: readonly { readonly instanceId: string; readonly status: 'up' | 'paused' | 'down' | 'stopped' }[]
     readonly criticalMs: { readonly p99: number | null }
   }[]
 }

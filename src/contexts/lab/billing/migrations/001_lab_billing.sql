@@ -1,0 +1,9 @@
+-- The lab's billing service: each customer's subscription.
+create schema if not exists lab_billing;
+create table lab_billing.subscriptions (
+  run_id   uuid        not null,
+  customer integer     not null,
+  active   boolean     not null,
+  ended_at timestamptz,
+  primary key (run_id, customer)
+);

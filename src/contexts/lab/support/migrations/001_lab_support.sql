@@ -1,0 +1,9 @@
+-- The lab's support service: each customer's support contract.
+create schema if not exists lab_support;
+create table lab_support.contracts (
+  run_id   uuid        not null,
+  customer integer     not null,
+  active   boolean     not null,
+  ended_at timestamptz,
+  primary key (run_id, customer)
+);
