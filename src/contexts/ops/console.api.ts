@@ -25,7 +25,7 @@ const listQuery = z.strictObject({
   offset: wholeNumber().pipe(z.number().min(0).max(1_000_000)).default(0),
 })
 const consoleQuery = z.strictObject({
-  done: z.enum(['retried', 'discarded', 'thresholds']).optional(),
+  done: z.enum(['retried', 'discarded', 'thresholds', 'fault', 'healed']).optional(),
   count: wholeNumber().pipe(z.number().min(0).max(1_000_000)).optional(),
 })
 const thresholdNames = Object.keys(thresholdSpecs) as ThresholdName[]
@@ -53,12 +53,14 @@ const sourcesOf = (web: WebDeps): OpsSources => {
  * retry or discard a group, everything, or one message, for when the page's script does not run.
  */
 export const consoleApi = (web: WebDeps) => async (app: FastifyInstance) => {
-  app.get('/api/ops/console', async () => consoleSnapshot(web.db, sourcesOf(web), new Date()))
+  app.get('/api/ops/console', async () => consoleSnapshot(web.db, sourcesOf(web), new Date(), { faults: web.config.POPCORN_FAULTS === 'on' }))
 
   app.get('/ops', async (request, reply) => {
     const { done, count } = parse(consoleQuery, request.query, 'query')
-    const snapshot = await consoleSnapshot(web.db, sourcesOf(web), new Date())
+    const snapshot = await consoleSnapshot(web.db, sourcesOf(web), new Date(), { faults: web.config.POPCORN_FAULTS === 'on' })
     const notice = done === 'thresholds' ? 'The thresholds are saved: the next check (within seconds) raises and clears by them.'
+      : done === 'fault' ? 'The fault is on: every process takes it within a second.'
+      : done === 'healed' ? 'Healed: every process takes it within a second, and what waited is taken.'
       : done && `${done === 'retried' ? 'Retried' : 'Discarded'} ${count ?? 0} failed message${count === 1 ? '' : 's'}.`
     return reply.view('contexts/ops/views/console.eta', { title: 'Ops console', snapshot, notice, thresholdSpecs })
   })

@@ -46,7 +46,7 @@ for (const shape of shapes) {
 
     before(async () => {
       // Straight to the error queue: what the console does with failures is tested here, not the retries.
-      node = await startPopcornNode(shape, [notifications, accounts, ops], {}, { messages: [Project], migrations: [testMigrations], recoverability: { immediateRetries: 0, delayedRetries: [], maxDeliveries: 5 } })
+      node = await startPopcornNode(shape, [notifications, accounts, ops], { POPCORN_FAULTS: 'on' }, { messages: [Project], migrations: [testMigrations], recoverability: { immediateRetries: 0, delayedRetries: [], maxDeliveries: 5 } })
       await node.bus.start(defineEndpoint({
         name: 'projector',
         handlers: [handle(Project, async ({ reel }, ctx) => {
@@ -154,6 +154,31 @@ for (const shape of shapes) {
       assert.equal((await moment()).failures.unresolved, 0)
       assert.match((await staff().call('GET', '/ops?done=retried&count=2')).body, /Retried 2 failed messages\./)
       assert.equal((await staff().call('GET', '/ops?done=<b>')).status, 400, 'the notice is chosen, never written by the address')
+    })
+
+    test('a fault switched on from the console’s form shows there while it is on; healed from it, nothing is lost', async () => {
+      const desk = visitor(node.url)
+      const form = async (path: string, fields: Record<string, string>) => {
+        const { body } = await desk.call('GET', '/api/form-token')
+        return desk.call('POST', path, new URLSearchParams({ ...fields, _csrf: body.token }).toString(), { authorization: basic })
+      }
+      assert.equal((await form('/ops/faults', { endpoint: 'projector', delayMs: 'soon', failPercent: '0' })).status, 400)
+      assert.equal((await form('/ops/faults', { endpoint: 'no-such-endpoint', paused: 'on' })).status, 404)
+      assert.deepEqual((await moment()).faults, { enabled: true, on: [] }, 'nothing switched on by those')
+
+      const paused = await form('/ops/faults', { endpoint: 'projector', messageType: '', delayMs: '0', failPercent: '0', paused: 'on' })
+      assert.deepEqual([paused.status, paused.headers.get('location')], [303, '/ops?done=fault'])
+      const shown = await moment()
+      assert.deepEqual(shown.faults.on.map((f) => [f.endpoint, f.paused]), [['projector', true]])
+      await eventually(async () => assert.deepEqual((await moment()).endpoints.find((e) => e.name === 'projector')?.instances.map((i) => i.status), ['paused'], 'the instance says it paused'), { what: 'the pause taken' })
+      assert.match((await staff().call('GET', '/ops')).body, /<li class="alert" data-fault-endpoint="projector"><strong>projector<\/strong>: paused/)
+
+      await project('while-paused')
+      await eventually(async () => assert.equal((await moment()).endpoints.find((e) => e.name === 'projector')?.depth, 1, 'it waits in the queue'), { what: 'the message waiting' })
+      const healed = await form('/ops/faults/projector/heal', {})
+      assert.deepEqual([healed.status, healed.headers.get('location')], [303, '/ops?done=healed'])
+      await eventually(async () => assert.equal((await effects(node.world.db, 'projected')).filter((e) => e.key === 'while-paused').length, 1, 'handled once, healed'), { what: 'the waiting message handled' })
+      assert.deepEqual((await moment()).faults.on, [])
     })
 
     test('live over the socket: an admin’s watch is answered with the moment, then pushed what happens next', async () => {

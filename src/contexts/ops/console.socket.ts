@@ -22,7 +22,7 @@ export const consoleSocket = (web: WebDeps) => {
   let timer: NodeJS.Timeout | undefined
   const snapshot = () => {
     if (!web.ops) throw new HttpError('NOT_FOUND', 'this web node has no console')
-    return consoleSnapshot(web.db, web.ops, new Date())
+    return consoleSnapshot(web.db, web.ops, new Date(), { faults: web.config.POPCORN_FAULTS === 'on' })
   }
   let reading = false
   const push = async () => {

@@ -1,4 +1,5 @@
 import type { FailureGroup } from '../../messaging/failed-messages.ts'
+import { readFaults, type Fault } from '../../messaging/faults.ts'
 import type { Database } from '../../messaging/sql.ts'
 import { readSwitch, switches } from '../../messaging/switches.ts'
 import type { OpsSources } from '../index.ts'
@@ -17,6 +18,8 @@ export interface ConsoleSnapshot {
   readonly switches: Readonly<Record<keyof typeof switches, number>>
   /** The alerts open now, the last cleared, and the thresholds they are raised at. */
   readonly alerts: { readonly open: readonly RaisedAlert[]; readonly cleared: readonly RaisedAlert[]; readonly thresholds: Thresholds }
+  /** Ops' faults on now, where the configuration allows them (POPCORN_FAULTS=on). */
+  readonly faults: { readonly enabled: boolean; readonly on: readonly Fault[] }
 }
 
 /** The groups a console lists at most; the error queue's API pages through the rest. */
@@ -27,9 +30,9 @@ const groupsShown = 20
  * queue grouped by cause, every shared projection's lag, and the switches that are on. Read from the shared tables
  * and the transport, so every web node shows the same.
  */
-export const consoleSnapshot = async (db: Database, sources: OpsSources, now: Date): Promise<ConsoleSnapshot> => {
+export const consoleSnapshot = async (db: Database, sources: OpsSources, now: Date, options: { faults: boolean }): Promise<ConsoleSnapshot> => {
   const names = Object.keys(switches) as (keyof typeof switches)[]
-  const [endpoints, groups, readings, values, open, cleared, thresholds] = await Promise.all([
+  const [endpoints, groups, readings, values, open, cleared, thresholds, faults] = await Promise.all([
     endpointsOverview(db, sources.depths, now),
     sources.errors.groups('fingerprint'),
     sources.readings(),
@@ -37,6 +40,7 @@ export const consoleSnapshot = async (db: Database, sources: OpsSources, now: Da
     openAlerts(db),
     clearedAlerts(db, 5),
     readThresholds(db),
+    options.faults ? readFaults(db) : [],
   ])
   return {
     at: now.toISOString(),
@@ -46,5 +50,6 @@ export const consoleSnapshot = async (db: Database, sources: OpsSources, now: Da
     projections: projectionsOf(readings),
     switches: Object.fromEntries(names.map((name, i) => [name, values[i]!])) as Record<keyof typeof switches, number>,
     alerts: { open, cleared, thresholds },
+    faults: { enabled: options.faults, on: faults },
   }
 }

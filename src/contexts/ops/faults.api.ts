@@ -4,6 +4,7 @@ import { faultLimits, healFaults, readFaults, setFault } from '../../messaging/f
 import { endpointInstances } from '../../messaging/heartbeats.ts'
 import type { MessageCatalog } from '../../messaging/message.ts'
 import type { Database } from '../../messaging/sql.ts'
+import { formFields } from '../../web/csrf.ts'
 import { HttpError, parse, wholeNumber } from '../../web/errors.ts'
 
 export interface FaultsApiDeps {
@@ -24,6 +25,14 @@ const faultBody = z.strictObject({
   failPercent: wholeNumber().pipe(z.number().min(0).max(100, 'a percentage, at most 100')).default(0),
   paused: z.boolean().default(false),
 }).refine((body) => !(body.paused && body.messageType), { message: 'pausing stops the whole endpoint consuming: it cannot be narrowed to a message type', path: ['paused'] })
+
+const faultForm = z.strictObject({
+  endpoint: z.string().max(100),
+  messageType: z.string().max(200).optional(),
+  delayMs: z.string().max(10).default('0'),
+  failPercent: z.string().max(10).default('0'),
+  paused: z.literal('on').optional(),
+})
 
 /** The backend endpoints heard of in the last day (a web node's own queue is never faulted). */
 const knownEndpoints = async (db: Database) => [...(await endpointInstances(db, new Date())).keys()].filter((name) => name !== 'web').sort()
@@ -47,21 +56,36 @@ export const faultsApi = ({ db, catalog, enabled, refresh }: FaultsApiDeps) => a
 
   app.get('/api/ops/faults', current)
 
-  app.put('/api/ops/faults/:endpoint', async (request) => {
+  const set = async (params: unknown, body: unknown) => {
     allowed()
-    const endpoint = await endpointOf(request.params)
-    const { messageType, ...fault } = parse(faultBody, request.body ?? {}, 'fault')
+    const endpoint = await endpointOf(params)
+    const { messageType, ...fault } = parse(faultBody, body ?? {}, 'fault')
     if (messageType !== undefined && !catalog.has(messageType)) throw new HttpError('BAD_REQUEST', `invalid fault: no message type "${messageType}" is declared`)
     await setFault(db, { endpoint, ...(messageType !== undefined && { messageType }), ...fault }, new Date())
     await refresh()
+  }
+  const heal = async (params: unknown) => {
+    allowed()
+    const healed = await healFaults(db, await endpointOf(params, true))
+    await refresh()
+    return healed
+  }
+
+  app.put('/api/ops/faults/:endpoint', async (request) => {
+    await set(request.params, request.body)
     return current()
   })
 
-  app.delete('/api/ops/faults/:endpoint', async (request) => {
-    allowed()
-    const endpoint = await endpointOf(request.params, true)
-    const healed = await healFaults(db, endpoint)
-    await refresh()
-    return { healed, ...(await current()) }
+  app.delete('/api/ops/faults/:endpoint', async (request) => ({ healed: await heal(request.params), ...(await current()) }))
+
+  // The console's forms, for when its script does not run (and its "set" form always): a form's fields as text.
+  app.post('/ops/faults', async (request, reply) => {
+    const { endpoint, messageType, paused, ...fields } = parse(faultForm, formFields(request.body), 'fault')
+    await set({ endpoint }, { ...fields, ...(messageType && { messageType }), paused: paused === 'on' })
+    return reply.redirect('/ops?done=fault', 303)
+  })
+  app.post('/ops/faults/:endpoint/heal', async (request, reply) => {
+    await heal(request.params)
+    return reply.redirect('/ops?done=healed', 303)
   })
 }

@@ -51,7 +51,8 @@
   }
 
   const status = el('p', { class: 'note', role: 'status', id: 'failures-status', hidden: '' })
-  groups.before(status)
+  // Where what a click did is said: under the page's title, for the error queue's buttons and the faults' alike.
+  document.querySelector('.page-header')?.after(status)
   const act = async (action, body) => {
     const response = await fetch(`/api/ops/failed-messages/${action}`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) }).catch(() => null)
     const answer = response ? await response.json().catch(() => null) : null
@@ -65,6 +66,12 @@
     node.addEventListener('click', onClick)
     return node
   }
+  const heal = async (endpoint) => {
+    const response = await fetch(`/api/ops/faults/${encodeURIComponent(endpoint)}`, { method: 'DELETE', headers: { accept: 'application/json' } }).catch(() => null)
+    const answer = response ? await response.json().catch(() => null) : null
+    status.hidden = false
+    status.textContent = response?.ok ? `Healed ${endpoint}: every process takes it within a second, and what waited is taken.` : `That did not work: ${answer?.error?.message ?? 'the server could not be reached'}.`
+  }
   const groupItem = (at, g) => el('li', { class: 'failure-group', 'data-fingerprint': g.key },
     el('p', {}, el('strong', { 'data-field': 'title' }, g.title), ' ', el('span', { class: 'count', 'data-field': 'count' }, `× ${g.count}`)),
     el('p', { class: 'hint' }, `${g.messageTypes.join(', ')} in ${g.queues.join(', ')}; last ${ago(at, g.lastFailedAt)}. ${g.example}`),
@@ -72,6 +79,12 @@
       el('a', { class: 'button button--small button--quiet', href: `/ops/failed-messages?fingerprint=${g.key}` }, 'Show them'),
       button(`Retry all ${g.count}`, '', () => act('retry', { fingerprint: g.key })),
       button('Discard', ' button--quiet', () => act('discard', { fingerprint: g.key }))))
+  for (const form of document.querySelectorAll('#faults-on form')) {
+    form.addEventListener('submit', (event) => {
+      event.preventDefault()
+      void heal(decodeURIComponent(form.action.split('/faults/')[1].replace(/\/heal$/, '')))
+    })
+  }
   // The page's own group forms act through the API too, so that the page stays where it is.
   for (const form of document.querySelectorAll('#failure-groups form, #failures-all form')) {
     form.addEventListener('submit', (event) => {
@@ -106,6 +119,17 @@
       summary.textContent = s.alerts.open.length === 0 ? 'None open: every reading is within its threshold.' : `${s.alerts.open.length} open, e-mailed to ops:`
       alerts.replaceChildren(...s.alerts.open.map((a) => el('li', { class: 'alert', 'data-rule': a.rule, 'data-subject': a.subject },
         el('strong', {}, a.summary), ' ', el('span', { class: 'hint' }, `since ${ago(s.at, a.raisedAt)}`))))
+    }
+    const faults = document.getElementById('faults-on')
+    if (faults && s.faults.enabled) {
+      const faultSummary = document.getElementById('faults-summary')
+      if (faultSummary) faultSummary.textContent = s.faults.on.length === 0 ? 'None on.' : 'On now:'
+      faults.replaceChildren(...s.faults.on.map((f) => {
+        const what = [f.paused && 'paused', f.delayMs && `each batch held ${f.delayMs} ms`, f.failPercent && `${f.failPercent}% of attempts fail`].filter(Boolean).join(', ')
+        return el('li', { class: 'alert', 'data-fault-endpoint': f.endpoint },
+          el('strong', {}, f.endpoint), `${f.messageType ? ` (${f.messageType})` : ''}: ${what} `, el('span', { class: 'hint' }, `since ${ago(s.at, f.since)}`), ' ',
+          button(`Heal ${f.endpoint}`, '', () => heal(f.endpoint)))
+      }))
     }
     live.dataset.state = 'live'
     live.dataset.at = s.at
