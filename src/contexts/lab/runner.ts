@@ -49,21 +49,25 @@ export interface Sample {
   readonly messages: number
 }
 
-/** Where the run stands, measured in one statement across the three services' tables (the lab's vantage point, not theirs). */
-export const measure = async (db: Database, runId: string, atMs: number): Promise<Sample> => {
-  const { rows } = await db.query<Omit<Sample, 'atMs'>>(
-    `select count(*) filter (where p.requested_at is not null)::int as requested,
+/**
+ * Where the runs stand, measured in one statement (one snapshot) across the three services' tables — the lab's
+ * vantage point, not theirs — and stamped with the time it answered: what it saw was so by then.
+ */
+export const measure = async (db: Database, runIds: readonly string[], startedMs: number, clock: () => Date): Promise<Map<string, Sample>> => {
+  const { rows } = await db.query<Omit<Sample, 'atMs'> & { runId: string }>(
+    `select p.run_id as "runId", count(*) filter (where p.requested_at is not null)::int as requested,
        count(*) filter (where not p.subscribed)::int as unsubscribed,
        count(*) filter (where not c.active)::int as "contractsEnded",
        count(*) filter (where not s.active)::int as "subscriptionsEnded",
        count(*) filter (where p.requested_at is not null and p.subscribed = c.active and c.active = s.active)::int as agreed,
        count(*) filter (where p.told in ('unsubscribed', 'still-subscribed'))::int as told,
-       (select count(*) from lab.handled h where h.run_id = $1)::int as messages
+       (select count(*) from lab.handled h where h.run_id = p.run_id)::int as messages
      from lab_profile.customers p
      join lab_support.contracts c on c.run_id = p.run_id and c.customer = p.customer
      join lab_billing.subscriptions s on s.run_id = p.run_id and s.customer = p.customer
-     where p.run_id = $1`, [runId])
-  return { atMs, ...rows[0]! }
+     where p.run_id = any($1::uuid[]) group by p.run_id`, [runIds])
+  const atMs = clock().getTime() - startedMs
+  return new Map(rows.map(({ runId, ...sample }) => [runId, { atMs, ...sample }]))
 }
 
 /**
@@ -131,15 +135,15 @@ const follow = async (deps: LabDeps, clock: () => Date, runs: readonly { runId: 
           }, { correlationId: runId })
         }
       }
-      for (const runId of [...running]) {
-        const sample = await measure(deps.db, runId, atMs)
+      const samples = await measure(deps.db, [...running], startedMs, clock)
+      for (const [runId, sample] of samples) {
         await deps.db.query(`insert into lab.samples (run_id, at_ms, requested, unsubscribed, contracts_ended, subscriptions_ended, agreed, told, messages)
           values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing`,
-          [runId, atMs, sample.requested, sample.unsubscribed, sample.contractsEnded, sample.subscriptionsEnded, sample.agreed, sample.told, sample.messages])
+          [runId, sample.atMs, sample.requested, sample.unsubscribed, sample.contractsEnded, sample.subscriptionsEnded, sample.agreed, sample.told, sample.messages])
         const converged = sample.agreed === request.customers && sample.told === request.customers
-        if (converged || atMs >= giveUpAfter) {
+        if (converged || sample.atMs >= giveUpAfter) {
           await deps.db.query('update lab.runs set status = $2, converged_at = $3, finished_at = $4 where id = $1',
-            [runId, converged ? 'converged' : 'gave-up', converged ? new Date(startedMs + atMs) : null, clock()])
+            [runId, converged ? 'converged' : 'gave-up', converged ? new Date(startedMs + sample.atMs) : null, clock()])
           running.delete(runId)
         }
       }
