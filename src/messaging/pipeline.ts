@@ -187,7 +187,7 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
     // Keyed by queue: each web node has its own copy of an event, and each must handle it.
     const fresh = deps.memoryInbox
       ? deps.memoryInbox.fresh(items.map(({ headers }) => headers.messageId))
-      : await recordAllHandled(tx, deps.endpoint.queue, items.map(({ headers }) => ({ messageId: headers.messageId, sentAt: headers.sentAt })))
+      : await recordAllHandled(tx, deps.endpoint.queue, items.map(({ headers }) => headers))
     handled = [...fresh]
     let run: BatchItem[] = []
     let runType = ''

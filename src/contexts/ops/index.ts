@@ -7,6 +7,7 @@ import { compensationsApi } from './compensations.api.ts'
 import { watchAlerts } from './alerts.ts'
 import { consoleApi } from './console.api.ts'
 import { consoleSocket } from './console.socket.ts'
+import { conversationsApi } from './conversations.api.ts'
 import { opsEndpoint } from './endpoint.ts'
 import { switchesApi } from './switches.api.ts'
 
@@ -23,6 +24,7 @@ export const ops: ContextModule = {
     await app.register(compensationsApi(deps))
     await app.register(switchesApi(deps))
     await app.register(consoleApi(deps))
+    await app.register(conversationsApi(deps))
   },
   socket: consoleSocket,
   background: ({ db, session, config, logger, ops: sources, publicUrl }) =>
