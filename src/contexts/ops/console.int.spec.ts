@@ -181,6 +181,25 @@ for (const shape of shapes) {
       assert.deepEqual((await moment()).faults.on, [])
     })
 
+    test('a conversation’s page shows its messages as a flow; the console’s form looks one up by its id', async () => {
+      const headers = await node.bus.session('web').send(Project, { reel: 'conversation-1' }, { correlationId: 'reel-<b>talk</b>' })
+      const lookup = await visitor(node.url).call('GET', '/ops/conversations?id=reel-%3Cb%3Etalk%3C%2Fb%3E', undefined, { authorization: basic })
+      assert.deepEqual([lookup.status, lookup.headers.get('location')], [303, '/ops/conversations/reel-%3Cb%3Etalk%3C%2Fb%3E'])
+      const page = await eventually(async () => {
+        const answer = await staff().call('GET', '/ops/conversations/reel-%3Cb%3Etalk%3C%2Fb%3E')
+        assert.match(answer.body, /data-type="test.Project" data-status="handled"/, 'the message, handled')
+        return answer.body as string
+      }, { what: 'the conversation handled' })
+      assert.match(page, new RegExp(`data-message-id="${headers.messageId}"`))
+      assert.match(page, /<code id="conversation-id">reel-&lt;b&gt;talk&lt;\/b&gt;<\/code>/, 'the id, as text')
+      assert.match(page, /web → projector/, 'who sent it to whom')
+      const missing = await staff().call('GET', '/ops/conversations/never-heard-of')
+      assert.equal(missing.status, 404)
+      assert.match(missing.body, /Nothing is known of that conversation/)
+      assert.equal((await staff().call('GET', '/ops/conversations?id=')).status, 400)
+      assert.equal((await visitor(node.url).call('GET', '/ops/conversations/never-heard-of')).status, 401)
+    })
+
     test('live over the socket: an admin’s watch is answered with the moment, then pushed what happens next', async () => {
       const socket = await connect({ authorization: basic })
       sockets.push(socket)

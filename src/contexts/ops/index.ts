@@ -8,6 +8,7 @@ import { watchAlerts } from './alerts.ts'
 import { consoleApi } from './console.api.ts'
 import { consoleSocket } from './console.socket.ts'
 import { conversationsApi } from './conversations.api.ts'
+import { conversationPage } from './conversation.page.ts'
 import { opsEndpoint } from './endpoint.ts'
 import { switchesApi } from './switches.api.ts'
 
@@ -25,6 +26,7 @@ export const ops: ContextModule = {
     await app.register(switchesApi(deps))
     await app.register(consoleApi(deps))
     await app.register(conversationsApi(deps))
+    await app.register(conversationPage(deps))
   },
   socket: consoleSocket,
   background: ({ db, session, config, logger, ops: sources, publicUrl }) =>
