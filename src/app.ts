@@ -20,6 +20,7 @@ import { everyoneAnonymous, type Identity, registerIdentity } from './web/identi
 import { trustedProxies } from './web/client-address.ts'
 import { answerFrameworkError, registerErrorHandling } from './web/error-handler.ts'
 import { registerViews } from './web/views.ts'
+import { registerHttpTracing } from './web/tracing.ts'
 
 export interface AppDeps {
   readonly bus: Bus
@@ -81,6 +82,8 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.maxBodyBytes, logController: new LogController({ disableRequestLogging: true }), return503OnClosing: true,
     frameworkErrors: answerFrameworkError, trustProxy: trustedProxies(config.POPCORN_TRUST_PROXY),
   })
+  // First: its hook wraps the handler of every route registered after it.
+  registerHttpTracing(app)
   registerErrorHandling(app, deps.db)
   const contexts = (deps.contexts ?? allContexts).map(onWebNode)
   const identity = deps.identity ?? identityOf(contexts, { db: deps.db, config })

@@ -5,6 +5,7 @@ import { coreMigrations, migrate } from './adapters/db/migrate.ts'
 import { openDatabase } from './adapters/db/open.ts'
 import { realtimeMigrations } from './adapters/realtime/socket-io.ts'
 import { createDbQueueTransport } from './adapters/transport/db-queue.ts'
+import { startTracing } from './adapters/tracing/sdk.ts'
 import type { Config } from './config.ts'
 import { ConfigError, publicUrlOf } from './config.ts'
 import { contexts } from './contexts/index.ts'
@@ -63,6 +64,8 @@ const forTryingOut = (config: Config, logger: Logger): Config => {
 }
 
 export const startPopcorn = async (configured: Config, role: Role, logger: Logger = pino({ level: configured.POPCORN_LOG_LEVEL })): Promise<Running> => {
+  // Before anything else, so that everything is traced; by the standard OTEL_* variables, off unless they ask.
+  const tracing = await startTracing(process.env, role === 'start' ? 'popcorn' : `popcorn-${role}`)
   const config = role === 'start' ? forTryingOut(configured, logger) : configured
   const embedded = !/^postgres(ql)?:\/\//.test(config.POPCORN_DATABASE_URL)
   if (embedded && role !== 'start') {
@@ -112,6 +115,7 @@ export const startPopcorn = async (configured: Config, role: Role, logger: Logge
       await bus.stop()
       await transport.close()
       await db.close()
+      await tracing?.shutdown()
       logger.info('popcorn stopped')
     },
   }

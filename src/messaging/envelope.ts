@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { malformedEnvelope } from './errors.ts'
 
+/** A W3C trace context: version 00, the trace id, the parent span's id, the flags. */
+export const traceparentSchema = z.string().regex(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, 'a W3C traceparent: 00-<32 hex>-<16 hex>-<2 hex>')
+
 /**
  * The headers every message carries. `originClient` is the generalised SignalRConnectionId of the original
  * demo: the browser session a conversation started from, copied onto every message caused by it.
@@ -14,7 +17,7 @@ export const headersSchema = z.object({
   causationId: z.string().max(200).optional(),
   replyTo: z.string().max(200).optional(),
   originClient: z.string().max(200).optional(),
-  traceparent: z.string().regex(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/),
+  traceparent: traceparentSchema,
   sentAt: z.iso.datetime(),
   sentBy: z.string().max(200).optional(),
   /** Rounds of delayed retries this message has been through at its current endpoint. */

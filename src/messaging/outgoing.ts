@@ -3,6 +3,7 @@ import { causedHeaders, firstHeaders, type Headers } from './envelope.ts'
 import { invalidMessage, messageTooLarge, wrongIntent } from './errors.ts'
 import type { DataOf, MessageDefinition } from './message.ts'
 import { partitionOf, partitionQueue } from './partitions.ts'
+import { traceSend, type SendTrace } from './tracing.ts'
 import type { Destination, Outgoing } from './transport.ts'
 
 export interface OutgoingLimits {
@@ -79,20 +80,30 @@ export class OutgoingBuffer {
     private readonly sender: { readonly endpoint: string; readonly replyTo?: string },
     private readonly cause?: Headers,
     private readonly origin: { originClient?: string; correlationId?: string } = {},
+    /** When tracing: each message gets a producer span within `parent`, and its `traceparent` is that span's. */
+    private readonly trace?: SendTrace,
   ) {}
 
   add<D extends MessageDefinition>(definition: D, data: DataOf<D>, intent: 'send' | 'publish' | 'reply', options: SendOptions = {}): Headers {
     const route = routeOf(definition, intent, this.cause?.replyTo)
     const headers = this.headersFor(definition.type, intent, options.messageId)
-    this.messages.push(toOutgoing(definition, data, headers, route, this.limits, options))
-    return headers
+    return this.push(toOutgoing(definition, data, headers, route, this.limits, options), headers)
   }
 
   /** A message to a named queue regardless of kind: saga timeouts and delayed retries to the endpoint itself. */
   addTo(queue: string, definition: MessageDefinition, data: unknown, intent: Headers['intent'], options: SendOptions & { headers?: Partial<Headers> } = {}): Headers {
     const headers = { ...this.headersFor(definition.type, intent), ...options.headers }
-    this.messages.push(toOutgoing(definition, data, headers, { queue }, this.limits, options))
-    return headers
+    return this.push(toOutgoing(definition, data, headers, { queue }, this.limits, options), headers)
+  }
+
+  private push(outgoing: Outgoing, headers: Headers): Headers {
+    if (!this.trace) {
+      this.messages.push(outgoing)
+      return headers
+    }
+    const traceparent = traceSend(this.trace, outgoing, headers)
+    this.messages.push({ ...outgoing, message: { ...outgoing.message, headers: { ...outgoing.message.headers, traceparent } } })
+    return { ...headers, traceparent }
   }
 
   private headersFor(type: string, intent: Headers['intent'], messageId?: string): Headers {

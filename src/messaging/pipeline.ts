@@ -12,6 +12,7 @@ import type { RecoverabilityPolicy } from './recoverability.ts'
 import type { Database, Sql } from './sql.ts'
 import type { Delivery, Flush, Transport } from './transport.ts'
 import type { MessagingObserver } from './observer.ts'
+import { processSpans, type ProcessSpans } from './tracing.ts'
 import { z } from 'zod'
 
 export interface PipelineDeps {
@@ -143,10 +144,16 @@ class Settlement {
   }
 }
 
-/** Runs the handlers of consecutive messages of one type: a batch handler takes them all, any other one by one. */
-const runHandlers = async (registrations: readonly HandlerRegistration[], run: readonly BatchItem[]) => {
+/**
+ * Runs the handlers of consecutive messages of one type: a batch handler takes them all, any other one by one. Traced,
+ * each runs within its message's process span; a batch handler within its first message's (what each item sends is
+ * still sent within its own message's span: its buffer knows it).
+ */
+const runHandlers = async (registrations: readonly HandlerRegistration[], run: readonly BatchItem[], spans?: ProcessSpans) => {
   for (const registration of registrations) {
-    if (registration.batch) await registration.batch(run)
+    const { batch } = registration
+    if (batch) await (spans ? spans.within(run[0]!.context.headers, () => batch(run)) : batch(run))
+    else if (spans) for (const { data, context } of run) await spans.within(context.headers, () => registration.handle(data, context))
     else for (const { data, context } of run) await registration.handle(data, context)
   }
 }
@@ -165,7 +172,8 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
   const finishing = settlement.finishing(deliveries)
   let handled: string[] = []
   const handledHeaders: Headers[] = []
-  const flush = await deps.db.transaction(async (tx) => {
+  const spans = processSpans(deps.endpoint.queue, deps.transport.kind)
+  const transaction = deps.db.transaction(async (tx) => {
     const writes = new Alongside()
     try {
       return await handleWithin(tx, writes)
@@ -173,6 +181,7 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
       throw await writes.settledAfter(error)
     }
   })
+  const flush = await (spans ? spans.endWith(transaction) : transaction)
   settlement.finish(deliveries)
   deps.memoryInbox?.remember(handled)
   deps.publish(flush)
@@ -192,7 +201,7 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
     let run: BatchItem[] = []
     let runType = ''
     const endRun = async () => {
-      if (run.length) await runHandlers(deps.handlers.get(runType) ?? [], run)
+      if (run.length) await runHandlers(deps.handlers.get(runType) ?? [], run, spans)
       run = []
     }
     for (const { headers, data } of items) {
@@ -203,7 +212,7 @@ const attempt = async (deps: PipelineDeps, settlement: Settlement, items: readon
       if (headers.type !== runType) await endRun()
       handledHeaders.push(headers)
       runType = headers.type
-      const out = new OutgoingBuffer(deps.limits, now, { endpoint: deps.endpoint.name, replyTo: deps.endpoint.replyTo }, headers)
+      const out = new OutgoingBuffer(deps.limits, now, { endpoint: deps.endpoint.name, replyTo: deps.endpoint.replyTo }, headers, undefined, spans?.start(headers))
       outs.push(out)
       run.push({ data, context: handlerContext(headers, tx, now, out, writes) })
     }

@@ -3,6 +3,7 @@ import { GroupCommit, type GroupCommitSettings } from './group-commit.ts'
 import type { DataOf, MessageDefinition } from './message.ts'
 import { OutgoingBuffer, type OutgoingLimits, type SendOptions } from './outgoing.ts'
 import type { Database, Sql } from './sql.ts'
+import { sendTraceHere, type SendTrace } from './tracing.ts'
 import type { Transport } from './transport.ts'
 
 export interface Origin {
@@ -21,6 +22,8 @@ export type SessionWork<T> = (tx: Sql, out: SessionOutbox) => Promise<T>
 interface Member {
   readonly work: SessionWork<unknown>
   readonly origin: Origin
+  /** The caller's span (a request, a socket event), taken when it called: a group commits in another's context. */
+  readonly trace?: SendTrace
 }
 
 interface SessionDeps {
@@ -61,7 +64,7 @@ export class MessageSession {
 
   /** State and messages in one transaction of their own: both commit, or neither. */
   async transaction<T>(work: SessionWork<T>, origin: Origin = {}): Promise<T> {
-    return (await this.commit([{ work, origin }]))[0] as T
+    return (await this.commit([this.member(work, origin)]))[0] as T
   }
 
   /**
@@ -70,7 +73,12 @@ export class MessageSession {
    * configured, a transaction of its own. The work may run twice (see GroupCommit), so it touches only `tx` and `out`.
    */
   async grouped<T>(work: SessionWork<T>, origin: Origin = {}): Promise<T> {
-    return this.group ? ((await this.group.add({ work, origin })) as T) : this.transaction(work, origin)
+    return this.group ? ((await this.group.add(this.member(work, origin))) as T) : this.transaction(work, origin)
+  }
+
+  private member(work: SessionWork<unknown>, origin: Origin): Member {
+    const trace = sendTraceHere(this.deps.transport.kind)
+    return trace ? { work, origin, trace } : { work, origin }
   }
 
   /**
@@ -81,7 +89,7 @@ export class MessageSession {
   private async commit(members: readonly Member[]): Promise<unknown[]> {
     const now = this.deps.clock()
     const [flush, results] = await this.deps.db.transaction(async (tx) => {
-      const buffers = members.map((member) => new OutgoingBuffer(this.deps.limits, now, this.sender, undefined, member.origin))
+      const buffers = members.map((member) => new OutgoingBuffer(this.deps.limits, now, this.sender, undefined, member.origin, member.trace))
       const settled = await Promise.allSettled(members.map((member, i) => member.work(tx, outboxOf(buffers[i]!))))
       const failed = settled.find((outcome) => outcome.status === 'rejected')
       if (failed) throw failed.reason

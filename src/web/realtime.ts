@@ -1,5 +1,6 @@
 import type { Server, Socket } from 'socket.io'
 import { issueAtHandshake, socketSession, type BrowserSessions } from './browser-session.ts'
+import { tracePush } from './tracing.ts'
 
 export const roomOf = (browserSession: string) => `session:${browserSession}`
 
@@ -36,7 +37,7 @@ export const attachBrowserSessions = (io: Server, sessions: BrowserSessions, onS
     onSocket({ browserSession, socket })
   })
   return {
-    toSession: (browserSession, event, data) => void io.to(roomOf(browserSession)).emit(event, data),
-    toSessionHere: (browserSession, event, data) => void io.local.to(roomOf(browserSession)).emit(event, data),
+    toSession: (browserSession, event, data) => void io.to(roomOf(browserSession)).emit(event, tracePush(event, data)),
+    toSessionHere: (browserSession, event, data) => void io.local.to(roomOf(browserSession)).emit(event, tracePush(event, data)),
   }
 }

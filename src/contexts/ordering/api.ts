@@ -7,6 +7,7 @@ import { idempotentForm } from '../../web/csrf.ts'
 import { HttpError, parse } from '../../web/errors.ts'
 import { maskedEmail } from '../../web/format.ts'
 import type { BrowserSocket } from '../../web/realtime.ts'
+import { traceSocketEvent } from '../../web/tracing.ts'
 import type { WebDeps } from '../index.ts'
 import type { EdgeEstimate } from './edge-estimate.ts'
 import { orderById, ordersOfAccount, ordersOfSession, showtimeById } from './orders.ts'
@@ -112,17 +113,19 @@ export const orderingSocket = (estimate: EdgeEstimate) => (web: WebDeps) => ({ b
   let viewer: Promise<Viewer | undefined> | undefined
   socket.on('order:submit', async (payload: unknown, ack?: Ack) => {
     if (typeof ack !== 'function') return
-    try {
-      viewer ??= deps.identity?.viewerOf(socket.request.headers.cookie) ?? Promise.resolve(undefined)
-      const accountId = (await viewer.catch((error: unknown) => {
-        viewer = undefined // asked again at the next order
-        throw error
-      }))?.accountId
-      ack({ ok: true, ...(await placeOrder(deps, payload, browserSession, address, accountId)) })
-    } catch (error) {
-      logFailure(deps, error, { event: 'order:submit', browserSession })
-      ack(failureOf(error, deps.db))
-    }
+    await traceSocketEvent('order:submit', payload, async () => {
+      try {
+        viewer ??= deps.identity?.viewerOf(socket.request.headers.cookie) ?? Promise.resolve(undefined)
+        const accountId = (await viewer.catch((error: unknown) => {
+          viewer = undefined // asked again at the next order
+          throw error
+        }))?.accountId
+        ack({ ok: true, ...(await placeOrder(deps, payload, browserSession, address, accountId)) })
+      } catch (error) {
+        logFailure(deps, error, { event: 'order:submit', browserSession })
+        ack(failureOf(error, deps.db))
+      }
+    })
   })
 
   /** A browser that was away sends the orders it waits for; those decided meanwhile are answered now. */

@@ -7,6 +7,7 @@ import type { Database } from '../../messaging/sql.ts'
 import type { Admission } from '../../web/admission.ts'
 import { HttpError, parse, wholeNumber } from '../../web/errors.ts'
 import type { DataOf } from '../../messaging/message.ts'
+import { traceparentSchema } from '../../messaging/envelope.ts'
 import type { EdgeEstimate } from './edge-estimate.ts'
 import { maxTicketsPerOrder, OrderAcceptedAtEdge, type OrderOutcome, SubmitOrder } from './messages.ts'
 import { receiveOrder, sharedOrderById, showtimeById, type ShowtimeRow } from './orders.ts'
@@ -19,6 +20,8 @@ export const orderRequest = z.object({
   email: z.email('a valid e-mail address, for the tickets').max(200),
   /** The waiting room's token for this showtime, when its room is on: the place must have been let through. */
   placeToken: z.string().min(1).max(2_000).optional(),
+  /** The browser's trace context, to continue its trace (the socket event's span is its child); nothing else uses it. */
+  traceparent: traceparentSchema.optional(),
 })
 
 export interface Received {
