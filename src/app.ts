@@ -72,8 +72,14 @@ export const admissionOf = (contexts: readonly ContextModule[], deps: { db: Data
 }
 
 /** What the ops console reads of this process: its bus's error queue and queue depths, the contexts' gauges. */
-export const opsSourcesOf = (bus: Pick<Bus, 'errors' | 'depths'>, contexts: readonly ContextModule[], db: Database): OpsSources =>
-  ({ errors: bus.errors, depths: bus.depths, readings: () => readingsOf(contexts, db) })
+export const opsSourcesOf = (bus: Pick<Bus, 'errors' | 'depths'>, contexts: readonly ContextModule[], db: Database): OpsSources => {
+  const keeping = contexts.flatMap((context) => (context.books ? [context.books] : []))
+  return {
+    errors: bus.errors, depths: bus.depths, readings: () => readingsOf(contexts, db),
+    books: () => Promise.all(keeping.map((books) => books.perShowing(db))),
+    bookOf: (showtimeId) => Promise.all(keeping.map((books) => books.ofShowing(db, showtimeId))),
+  }
+}
 
 /** The HTTP app, built apart from `listen` so that tests call `app.inject()`. */
 export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {

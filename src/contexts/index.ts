@@ -46,6 +46,13 @@ export interface WebDeps {
   readonly ops?: OpsSources
 }
 
+/** A table of ops' books: columns, and the rows of each showing (by its id) or of one showing (`rows` in order). */
+export interface BooksTable {
+  readonly title: string
+  readonly columns: readonly string[]
+  readonly rows: readonly { readonly showtimeId: string; readonly cells: readonly (string | number)[] }[]
+}
+
 /** What the ops console reads of the running process, besides the tables every process shares. */
 export interface OpsSources {
   readonly errors: ErrorQueue
@@ -53,6 +60,10 @@ export interface OpsSources {
   readonly depths: (queues: readonly string[]) => Promise<Map<string, number>>
   /** Every context's gauges (projection lag among them), as `/metrics` serves them. */
   readonly readings: () => Promise<readonly GaugeReading[]>
+  /** The books, per showing: each context's table of its own figures. */
+  readonly books: () => Promise<readonly BooksTable[]>
+  /** One showing's books: each context's table of it (ordering's seat stream, billing's payments). */
+  readonly bookOf: (showtimeId: string) => Promise<readonly BooksTable[]>
 }
 
 /** What a context's back end gets when a process starts it (once, before its endpoint consumes). */
@@ -102,6 +113,11 @@ export interface ContextModule {
    * that belongs to one node and no other (ordering's estimate of the seats its edge has promised).
    */
   readonly perWebNode?: () => WebSide
+  /** Its part of ops' books, from its own tables: a table with a row per showing, and a showing's own table. */
+  readonly books?: {
+    readonly perShowing: (db: Database) => Promise<BooksTable>
+    readonly ofShowing: (db: Database, showtimeId: string) => Promise<BooksTable>
+  }
   /** What it reports when the metrics are scraped (`/metrics`): read from its tables, the same from every process. */
   readonly readings?: (db: Database, now: Date) => Promise<readonly GaugeReading[]>
 }

@@ -157,7 +157,11 @@ export const createBus = (options: BusOptions) => {
         const deps = { db, transport, catalog, endpoint: { name: definition.name, queue: spec.queue, replyTo: queue }, handlers, policy, limits, logger: endpointLogger, clock, publish, maxBatch: batchSize, ...(spec.temporary && { memoryInbox: new MemoryInbox() }), ...(options.observer && { observer: options.observer }), ...(watch && { faults: watch }) }
         // A partition's next batch is taken while the last one commits, so the writer never waits on its queue.
         const inHand = batches.parallel === 1 ? 2 * batchSize : Math.max(batchSize, batches.parallel)
-        const onDelivery = batching(batches, (deliveries) => processBatch(deps, deliveries))
+        // A partition's batches say who holds its writer (heartbeats tell the console): a map's entry per batch.
+        const handle = spec.singleActiveConsumer
+          ? async (deliveries: Parameters<typeof processBatch>[1]) => { await processBatch(deps, deliveries); heartbeats.wrote(spec.queue, clock()) }
+          : (deliveries: Parameters<typeof processBatch>[1]) => processBatch(deps, deliveries)
+        const onDelivery = batching(batches, handle)
         return { spec, published, consume: () => transport.consume(spec.queue, onDelivery, { concurrency: inHand }) }
       }
       const spec: EndpointSpec = { queue, events: subscribedEvents(definition, queue), temporary: definition.perInstance ?? false }

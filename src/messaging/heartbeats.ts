@@ -9,9 +9,15 @@ export const heartbeat = { everyMs: 5_000, downAfterBeats: 3 }
  */
 export const startHeartbeats = (db: Database, instanceId: string, clock: () => Date, onError: (error: unknown) => void) => {
   const endpoints = new Set<string>()
+  /** The partitions this process handled a batch from, and when it last did. */
+  const writing = new Map<string, Date>()
   const beat = async () => {
     if (endpoints.size === 0) return
-    await db.query(`update messaging.instances set last_seen = $2 where instance_id = $1 and endpoint = any($3::text[])`, [instanceId, clock(), [...endpoints]])
+    const now = clock()
+    // A partition not written for a minute is no longer claimed: another process may hold it by now.
+    for (const [queue, at] of writing) if (now.getTime() - at.getTime() > 60_000) writing.delete(queue)
+    await db.query(`update messaging.instances set last_seen = $2, writing = $4 where instance_id = $1 and endpoint = any($3::text[])`,
+      [instanceId, now, [...endpoints], JSON.stringify(Object.fromEntries(writing))])
   }
   const timer = setInterval(() => void beat().catch(onError), heartbeat.everyMs)
   timer.unref()
@@ -22,6 +28,10 @@ export const startHeartbeats = (db: Database, instanceId: string, clock: () => D
       await db.query(
         `insert into messaging.instances (instance_id, endpoint, queues, started_at, last_seen, paused) values ($1, $2, $3, $4, $4, $5)
          on conflict (instance_id, endpoint) do update set last_seen = excluded.last_seen, queues = excluded.queues, stopped_at = null, paused = excluded.paused`, [instanceId, endpoint, queues, now, paused])
+    },
+    /** This process handled a batch from a partition (its single writer, then): told at the next beat. */
+    wrote(queue: string, at: Date) {
+      writing.set(queue, at)
     },
     /** Says this process paused the endpoint (ops' fault), or consumes it again. */
     async paused(endpoint: string, paused: boolean) {
@@ -82,4 +92,20 @@ export const untilPaused = async (db: Database, endpoint: string, paused: boolea
     if (Date.now() >= deadline) return false
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
+}
+
+export interface PartitionWriter {
+  readonly queue: string
+  readonly instanceId: string
+  readonly lastBatchAt: string
+}
+
+/** Which live instance last handled a batch from each partition: its single writer, as the instances tell it. */
+export const partitionWriters = async (db: Database, now: Date): Promise<PartitionWriter[]> => {
+  const { rows } = await db.query<{ queue: string; instanceId: string; at: string }>(
+    `select distinct on (w.key) w.key as queue, i.instance_id as "instanceId", w.value as at
+     from messaging.instances i, jsonb_each_text(i.writing) w
+     where i.stopped_at is null and i.last_seen > $1
+     order by w.key, w.value desc`, [new Date(now.getTime() - heartbeat.everyMs * heartbeat.downAfterBeats)])
+  return rows.map((r) => ({ queue: r.queue, instanceId: r.instanceId, lastBatchAt: new Date(r.at).toISOString() }))
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import type { ContextModule } from '../index.ts'
 import { OrderAccepted, OrderAcceptedAtEdge, OrderCancelled } from '../ordering/messages.ts'
 import { billingApi } from './api.ts'
+import { billingBooks, paymentsBook } from './books.ts'
 import { billingEndpoint } from './endpoint.ts'
 import { billingMessages } from './messages.ts'
 
@@ -13,4 +14,5 @@ export const billing: ContextModule = {
   migrations: { owner: 'billing', dir: fileURLToPath(new URL('./migrations', import.meta.url)) },
   endpoint: billingEndpoint,
   web: billingApi,
+  books: { perShowing: billingBooks, ofShowing: paymentsBook },
 }

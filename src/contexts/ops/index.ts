@@ -9,6 +9,7 @@ import { consoleApi } from './console.api.ts'
 import { consoleSocket } from './console.socket.ts'
 import { conversationsApi } from './conversations.api.ts'
 import { conversationPage } from './conversation.page.ts'
+import { booksPage } from './books.page.ts'
 import { opsEndpoint } from './endpoint.ts'
 import { switchesApi } from './switches.api.ts'
 
@@ -27,6 +28,7 @@ export const ops: ContextModule = {
     await app.register(consoleApi(deps))
     await app.register(conversationsApi(deps))
     await app.register(conversationPage(deps))
+    await app.register(booksPage(deps))
   },
   socket: consoleSocket,
   background: ({ db, session, config, logger, ops: sources, publicUrl }) =>

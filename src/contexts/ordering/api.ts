@@ -11,12 +11,14 @@ import { traceSocketEvent } from '../../web/tracing.ts'
 import type { WebDeps } from '../index.ts'
 import type { EdgeEstimate } from './edge-estimate.ts'
 import { orderById, ordersOfAccount, ordersOfSession, showtimeById } from './orders.ts'
+import { recordReceipt } from './books.ts'
 import type { Viewer } from '../../web/identity.ts'
 import { isSoldOutAtOnce, placeOrder } from './place-order.ts'
 
 const idParams = z.object({ orderId: z.uuid('an order id is a uuid') })
 const showtimeParams = z.object({ showtimeId: z.string().min(1).max(80) })
 const resumeRequest = z.object({ orderIds: z.array(z.uuid()).max(50) })
+const seenReceipt = z.strictObject({ orderId: z.uuid() })
 
 type Ack = (answer: unknown) => void
 
@@ -126,6 +128,18 @@ export const orderingSocket = (estimate: EdgeEstimate) => (web: WebDeps) => ({ b
         ack(failureOf(error, deps.db))
       }
     })
+  })
+
+  /** The page showed an order's outcome: the push reached its browser (a receipt, counted in ops' books). */
+  socket.on('order:seen', async (payload: unknown, ack?: Ack) => {
+    try {
+      const { orderId } = parse(seenReceipt, payload, 'receipt')
+      const counted = await recordReceipt(deps.db, orderId, browserSession, new Date())
+      if (typeof ack === 'function') ack({ ok: true, counted })
+    } catch (error) {
+      logFailure(deps, error, { event: 'order:seen', browserSession })
+      if (typeof ack === 'function') ack(failureOf(error, deps.db))
+    }
   })
 
   /** A browser that was away sends the orders it waits for; those decided meanwhile are answered now. */

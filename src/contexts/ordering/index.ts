@@ -7,6 +7,7 @@ import { orderingEndpoint } from './endpoint.ts'
 import { pushOrderOutcome } from './handlers/order-outcome.web-handler.ts'
 import { orderingMessages } from './messages.ts'
 import { ordersByStatus, seatsLeftIn, soldOutShowtimes } from './orders.ts'
+import { orderingBooks, seatStreamBook } from './books.ts'
 import { EntryNotDrawn } from '../drawing/messages.ts'
 import { SignedIn } from '../accounts/messages.ts'
 import { CapacityAdded } from '../catalog/messages.ts'
@@ -21,6 +22,7 @@ export const ordering: ContextModule = {
   availability: ({ db }) => ({ soldOut: (showtimeIds) => soldOutShowtimes(db, showtimeIds), seatsLeft: (showtimeIds) => seatsLeftIn(db, showtimeIds) }),
   // One edge estimate per web node: its routes and sockets promise seats on it, the replies that come back to it settle.
   readings: async (db) => [{ name: 'popcorn_orders', help: 'Orders by status: received (not decided yet), accepted, sold-out, entered-drawing', samples: await ordersByStatus(db) }],
+  books: { perShowing: orderingBooks, ofShowing: seatStreamBook },
   perWebNode: () => {
     const estimate = createEdgeEstimate()
     return { web: orderingWeb(estimate), socket: orderingSocket(estimate), webHandlers: ({ realtime }) => [pushOrderOutcome(realtime, estimate)] }

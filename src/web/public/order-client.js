@@ -64,6 +64,8 @@
     }
     if (shown.has(outcome.orderId)) return
     shown.add(outcome.orderId)
+    // A receipt: the push reached this page and was shown (ops' books count them).
+    socket?.emit('order:seen', { orderId: outcome.orderId })
     if (outcome.outcome === 'cancelled') sayWithOffer(describe(outcome), outcome.alternative, `/orders/${outcome.orderId}`)
     else say(describe(outcome), `/orders/${outcome.orderId}`)
     if (output) output.dataset.outcome = outcome.outcome
