@@ -18,7 +18,7 @@ export const endingHandlers = (service: LabService, table: string, messages: {
   readonly reconcile: MessageDefinition<string, ZodType<{ runId: string }>>
 }): HandlerRegistration[] => {
   const end = (tx: Sql, runId: string, customers: readonly number[], at: Date) =>
-    tx.query(`update ${table} set active = false, ended_at = $3 where run_id = $1 and customer = any($2::int[]) and active`, [runId, customers, at])
+    tx.query(`update ${table} set active = false, ended_at = $3, changed_at = $3 where run_id = $1 and customer = any($2::int[]) and active`, [runId, customers, at])
   return [
     handle(CustomerUnsubscribed, async ({ runId, customer }, ctx) => {
       counted(ctx, runId, service)

@@ -18,7 +18,11 @@ const pausing = (db: Database): Outage => ({
     await setFault(db, { endpoint: `lab-${service}`, delayMs: 0, failPercent: 0, paused: true }, new Date())
     await untilPaused(db, `lab-${service}`, true)
   },
-  up: async (service: LabService) => void (await healFaults(db, `lab-${service}`)),
+  // Back once every process consumes it again: what waited for it is being taken.
+  up: async (service: LabService) => {
+    await healFaults(db, `lab-${service}`)
+    await untilPaused(db, `lab-${service}`, false)
+  },
 })
 
 /**

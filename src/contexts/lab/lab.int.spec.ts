@@ -6,7 +6,7 @@ import { shapes } from '../../../test/support/shapes.ts'
 import { admin, visitor } from '../../../test/support/visitor.ts'
 import { labBilling } from './billing/index.ts'
 import { lab } from './index.ts'
-import { labProfile } from './profile/index.ts'
+import { labProfile, labProfileWith } from './profile/index.ts'
 import type { Batch } from './runs.ts'
 import { labSupport } from './support/index.ts'
 
@@ -60,6 +60,38 @@ for (const shape of shapes) {
       assert.equal((await staff().call('GET', '/api/ops/lab/batches/not-a-uuid')).status, 400)
       assert.equal((await staff().call('GET', '/api/ops/lab/batches/8d1f3a52-5b6e-4c7d-9e8f-0a1b2c3d4e5f')).status, 404)
       assert.equal((await staff().call('GET', '/ops/lab')).status, 200)
+    })
+  })
+}
+
+for (const shape of shapes) {
+  describe(`the lab's saga giving up on ${shape.name}`, () => {
+    let node: PopcornNode
+    before(async () => {
+      // A saga that asks twice, 300 ms apart, and gives up: billing, down for 3 s, takes the requests late.
+      node = await startPopcornNode(shape, [labProfileWith({ answerWithinMs: 300, attempts: 2 }), labSupport, labBilling, lab], { POPCORN_FAULTS: 'on' })
+    })
+    after(() => node?.stop())
+
+    test('orchestration compensates: the customer is told they are still subscribed, and what billing ended late is restored, so all three agree', async () => {
+      const few = 5
+      const started = await admin(node.url).call('POST', '/api/ops/lab/runs', { patterns: ['orchestration'], customers: few, down: { service: 'billing', afterMs: 0, forMs: 3_000 } })
+      assert.equal(started.status, 202, JSON.stringify(started.body))
+      const batch = await eventually(async () => {
+        const { body } = await admin(node.url).call('GET', started.body.follow)
+        assert.equal((body as Batch).runs[0]!.status, 'converged', 'converged')
+        return body as Batch
+      }, { what: 'the run to converge', timeoutMs: 60_000, intervalMs: 500 })
+      const run = batch.runs[0]!
+      assert.deepEqual(run.told, { unsubscribed: 0, stillSubscribed: few, workingOnIt: 0 }, 'every customer told they are still subscribed')
+      assert.ok(run.convergedMs! >= 3_000, `not before billing was back and its late work undone (${run.convergedMs} ms)`)
+      const { rows } = await node.world.db.query<{ subscribed: number; contracts: number; subscriptions: number; restored: number }>(
+        `select (select count(*) from lab_profile.customers where run_id = $1 and subscribed)::int as subscribed,
+           (select count(*) from lab_support.contracts where run_id = $1 and active)::int as contracts,
+           (select count(*) from lab_billing.subscriptions where run_id = $1 and active)::int as subscriptions,
+           (select count(distinct h.handled_at) from lab.handled h where h.run_id = $1 and h.message_type = 'lab.RestoreSubscription')::int as restored`, [run.runId])
+      assert.deepEqual({ ...rows[0], restored: undefined }, { subscribed: few, contracts: few, subscriptions: few, restored: undefined }, 'subscribed everywhere again')
+      assert.ok(rows[0]!.restored > 0, 'billing ended subscriptions late, and the saga restored them')
     })
   })
 }

@@ -25,8 +25,9 @@ export const EndContract = defineCommand('lab.EndContract', 'lab-support', z.obj
 export const ContractEnded = defineReply('lab.ContractEnded', z.object(ofCustomer))
 export const EndSubscription = defineCommand('lab.EndSubscription', 'lab-billing', z.object({ ...ofCustomer, attempt: z.number().int().min(1) }))
 export const SubscriptionEnded = defineReply('lab.SubscriptionEnded', z.object(ofCustomer))
-/** The saga's compensation: support gave up the contract, billing never answered; the contract is restored. */
+/** The saga's compensations, once it gave up: the contract reopened, the subscription restored (when it ended late). */
 export const ReopenContract = defineCommand('lab.ReopenContract', 'lab-support', z.object(ofCustomer))
+export const RestoreSubscription = defineCommand('lab.RestoreSubscription', 'lab-billing', z.object(ofCustomer))
 
 /** Background synchronization: a scheduled job in support and in billing asks the profile what changed, and fixes what differs. */
 export const ReconcileContracts = defineCommand('lab.ReconcileContracts', 'lab-support', z.object(ofRun))
@@ -34,5 +35,5 @@ export const ReconcileSubscriptions = defineCommand('lab.ReconcileSubscriptions'
 export const ListUnsubscribed = defineCommand('lab.ListUnsubscribed', 'lab-profile', z.object(ofRun))
 export const UnsubscribedList = defineReply('lab.UnsubscribedList', z.object({ ...ofRun, customers: z.array(z.number().int().min(1)).max(100_000) }))
 
-export const labMessages = [Unsubscribe, CustomerUnsubscribed, EndContract, ContractEnded, EndSubscription, SubscriptionEnded, ReopenContract,
+export const labMessages = [Unsubscribe, CustomerUnsubscribed, EndContract, ContractEnded, EndSubscription, SubscriptionEnded, ReopenContract, RestoreSubscription,
   ReconcileContracts, ReconcileSubscriptions, ListUnsubscribed, UnsubscribedList]

@@ -33,6 +33,8 @@ export interface LabDeps {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+/** How long agreement must last to count as converged (its start is the convergence time). */
+const stableForMs = 1_000
 
 export interface Sample {
   readonly atMs: number
@@ -112,8 +114,13 @@ const follow = async (deps: LabDeps, clock: () => Date, runs: readonly { runId: 
   const giveUpAfter = deps.giveUpAfterMs ?? 120_000
   const down = request.down
   let isDown = down !== null && down.afterMs === 0
+  /** When the service that was down consumed again: agreement must outlast what waited for it. */
+  let backAtMs = 0
   let lastSync = -Infinity
   const running = new Set(runs.map((r) => r.runId))
+  /** Since when each run's three services agree on every customer, told how it ended (the streak's first sample). */
+  const agreedSince = new Map<string, number>()
+  const outageOver = (atMs: number) => !down || atMs >= down.afterMs + down.forMs
   try {
     while (running.size > 0) {
       const atMs = clock().getTime() - startedMs
@@ -124,6 +131,7 @@ const follow = async (deps: LabDeps, clock: () => Date, runs: readonly { runId: 
       if (down && isDown && atMs >= down.afterMs + down.forMs) {
         await deps.outage.up(down.service)
         isDown = false
+        backAtMs = clock().getTime() - startedMs
       }
       const syncing = runs.filter((r) => r.pattern === 'background-sync' && running.has(r.runId))
       if (syncing.length && atMs - lastSync >= syncEvery) {
@@ -140,10 +148,20 @@ const follow = async (deps: LabDeps, clock: () => Date, runs: readonly { runId: 
         await deps.db.query(`insert into lab.samples (run_id, at_ms, requested, unsubscribed, contracts_ended, subscriptions_ended, agreed, told, messages)
           values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing`,
           [runId, sample.atMs, sample.requested, sample.unsubscribed, sample.contractsEnded, sample.subscriptionsEnded, sample.agreed, sample.told, sample.messages])
-        const converged = sample.agreed === request.customers && sample.told === request.customers
+        if (sample.agreed !== request.customers || sample.told !== request.customers) agreedSince.delete(runId)
+        else if (!agreedSince.has(runId)) agreedSince.set(runId, sample.atMs)
+        const since = agreedSince.get(runId)
+        // Agreement counts once it lasts, with the outage over: a service back from it may still take requests that
+        // waited for it, and undo an agreement that was only the calm of its absence.
+        const converged = since !== undefined && !isDown && outageOver(sample.atMs) && sample.atMs - Math.max(since, backAtMs) >= stableForMs
         if (converged || sample.atMs >= giveUpAfter) {
-          await deps.db.query('update lab.runs set status = $2, converged_at = $3, finished_at = $4 where id = $1',
-            [runId, converged ? 'converged' : 'gave-up', converged ? new Date(startedMs + sample.atMs) : null, clock()])
+          // Converged when the last of the three changed (or the last customer was told), which sampling may have
+          // missed: a service back from an outage can end and be undone between two samples.
+          await deps.db.query(`update lab.runs r set status = $2, finished_at = $4, converged_at = case when $3 then greatest(
+              (select max(greatest(p.changed_at, p.told_at)) from lab_profile.customers p where p.run_id = r.id),
+              (select max(c.changed_at) from lab_support.contracts c where c.run_id = r.id),
+              (select max(b.changed_at) from lab_billing.subscriptions b where b.run_id = r.id)) end where r.id = $1`,
+            [runId, converged ? 'converged' : 'gave-up', converged, clock()])
           running.delete(runId)
         }
       }

@@ -17,7 +17,7 @@ export const labSupport: ContextModule = {
       ...endingHandlers('support', 'lab_support.contracts', { end: EndContract, ended: ContractEnded, reconcile: ReconcileContracts }),
       handle(ReopenContract, async ({ runId, customer }, ctx) => {
         counted(ctx, runId, 'support')
-        await ctx.tx.query('update lab_support.contracts set active = true, ended_at = null where run_id = $1 and customer = $2', [runId, customer])
+        await ctx.tx.query('update lab_support.contracts set active = true, ended_at = null, changed_at = $3 where run_id = $1 and customer = $2 and not active', [runId, customer, ctx.now])
       }),
     ],
   }),

@@ -5,5 +5,7 @@ create table lab_billing.subscriptions (
   customer integer     not null,
   active   boolean     not null,
   ended_at timestamptz,
+  -- When it last changed (ended, or restored): the lab's convergence time is the last change of all three services.
+  changed_at timestamptz,
   primary key (run_id, customer)
 );

@@ -7,5 +7,7 @@ create table lab_profile.customers (
   requested_at timestamptz,
   told         text,
   told_at      timestamptz,
+  -- When its subscription last changed (unsubscribed, or subscribed again by the saga's compensation).
+  changed_at   timestamptz,
   primary key (run_id, customer)
 );
