@@ -55,6 +55,11 @@ const schema = z.object({
    * (the shape for trying Popcorn out) switches it on unless told `off`, as it does the dev mailbox.
    */
   POPCORN_FAULTS: z.enum(['on', 'off'], 'on or off').optional(),
+  /**
+   * A port of its own for `/metrics` (admins: basic auth with POPCORN_ADMIN_PASSWORD), for a worker, which serves no
+   * pages and whose counters are its own; unset, none (a web node serves /metrics on its own port anyway).
+   */
+  POPCORN_METRICS_PORT: number(0, 65_535).optional(),
   /** Where ops' alerts are e-mailed (the dev mailbox shows them): a threshold crossed, and cleared again. */
   POPCORN_OPS_EMAIL: z.email().max(200).default('ops@popcorn.example'),
   /** How often a process that runs the back end checks the alerts' thresholds. */

@@ -36,6 +36,8 @@ describe('configuration', () => {
       assert.match(error.message, /POPCORN_FAULTS="yes": on or off/)
       return true
     })
+    assert.equal(loadConfig({ POPCORN_METRICS_PORT: '9464' }).POPCORN_METRICS_PORT, 9464)
+    assert.throws(() => loadConfig({ POPCORN_METRICS_PORT: '70000' }), /POPCORN_METRICS_PORT="70000"/)
   })
 
   test('given the waiting room\'s settings, they are read; a secret too short is refused without being shown', () => {

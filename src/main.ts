@@ -15,6 +15,7 @@ const main = async () => {
     process.exit(2)
   }
   const running = await startPopcorn(loadConfig(), role)
+  if (running.metricsUrl) console.log(`Popcorn (${role}) serves its metrics at ${running.metricsUrl}`)
   console.log(running.url ? `Popcorn (${role}) is running and serving ${running.url}` : `Popcorn (${role}) is running`)
   let stopping = false
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -12,6 +12,7 @@ import { contexts } from './contexts/index.ts'
 import { defaultBundleLimits } from './messaging/bundle.ts'
 import { createBus } from './messaging/bus.ts'
 import { createMetrics, readingsOf } from './adapters/metrics/prometheus.ts'
+import { serveMetrics } from './adapters/metrics/server.ts'
 import { pruneInbox } from './messaging/inbox.ts'
 import { MessageCatalog } from './messaging/message.ts'
 import { SagaTimeout } from './messaging/saga.ts'
@@ -27,6 +28,8 @@ const inboxKeepsHours = 7 * 24
 
 export interface Running {
   readonly url?: string
+  /** Where its metrics are served on a port of their own (POPCORN_METRICS_PORT). */
+  readonly metricsUrl?: string
   stop(): Promise<void>
 }
 
@@ -71,6 +74,9 @@ export const startPopcorn = async (configured: Config, role: Role, logger: Logge
   if (embedded && role !== 'start') {
     throw new ConfigError(`"popcorn ${role}" is the scale-out shape: several processes share one database, so set POPCORN_DATABASE_URL=postgres://… (PGlite belongs to one process; use "npm start" for it)`)
   }
+  if (config.POPCORN_METRICS_PORT !== undefined && !config.POPCORN_ADMIN_PASSWORD) {
+    throw new ConfigError('POPCORN_METRICS_PORT serves /metrics to admins, by the admin password: set POPCORN_ADMIN_PASSWORD too')
+  }
   const db = await openDatabase(config.POPCORN_DATABASE_URL)
   const applied = await migrate(db, [coreMigrations, realtimeMigrations, ...contexts.flatMap((c) => (c.migrations ? [c.migrations] : []))])
   if (applied.length) logger.info({ applied }, 'migrations applied')
@@ -103,14 +109,18 @@ export const startPopcorn = async (configured: Config, role: Role, logger: Logge
   const background = role === 'web' ? [] : contexts.flatMap((context) => (context.background ? [context.background({
     db, session: bus.session(context.name), config, logger, ops: opsSourcesOf(bus, contexts, db), publicUrl: publicUrlOf(config, url ? Number(new URL(url).port) : config.PORT),
   })] : []))
-  logger.info({ ...describe(), url }, 'popcorn is running')
+  const metricsServer = config.POPCORN_METRICS_PORT === undefined ? undefined
+    : await serveMetrics(metrics, { port: config.POPCORN_METRICS_PORT, host: config.HOST, password: config.POPCORN_ADMIN_PASSWORD!, logger })
+  logger.info({ ...describe(), url, ...(metricsServer && { metrics: `${metricsServer.url}/metrics` }) }, 'popcorn is running')
 
   return {
     url,
+    ...(metricsServer && { metricsUrl: `${metricsServer.url}/metrics` }),
     /** Stop taking work, let what is in hand finish (or return to its queue), then close connections. */
     async stop() {
       clearInterval(pruning)
       await Promise.all(background.map((stop) => stop()))
+      await metricsServer?.close()
       await web?.stop()
       await bus.stop()
       await transport.close()
