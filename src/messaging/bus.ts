@@ -11,6 +11,7 @@ import { startHeartbeats } from './heartbeats.ts'
 import { MemoryInbox } from './inbox.ts'
 import { processBatch } from './pipeline.ts'
 import type { MessagingObserver } from './observer.ts'
+import { createTally, observers } from './tally.ts'
 import { defaultRecoverability, type RecoverabilityPolicy } from './recoverability.ts'
 import { MessageSession } from './session.ts'
 import type { Database } from './sql.ts'
@@ -94,7 +95,10 @@ export const createBus = (options: BusOptions) => {
   const concurrency = options.concurrency ?? 8
   const batchSize = options.batchSize ?? 256
 
-  const heartbeats = startHeartbeats(db, options.instanceId, clock, (error) => logger.warn({ err: error }, 'a heartbeat could not be written; the next one tries again'))
+  // What only this process knows of its endpoints (retries, batch times), told at each heartbeat for the console.
+  const tally = createTally(() => clock().getTime())
+  const observer = observers(options.observer, tally.observer)
+  const heartbeats = startHeartbeats(db, options.instanceId, clock, (error) => logger.warn({ err: error }, 'a heartbeat could not be written; the next one tries again'), tally.summary)
 
   /** Pauses the endpoints ops' faults pause, and resumes those no longer paused: what waits in their queues is kept. */
   const pauseOrResume = (faults: ReadonlyMap<string, EndpointFaults>) => Promise.all(running.map((endpoint) => (endpoint.turning = endpoint.turning.then(async () => {
@@ -154,7 +158,7 @@ export const createBus = (options: BusOptions) => {
         }
         const published = async () => void (await Promise.all([...publishing]))
         // Replies to what a partition's handlers send come to the endpoint's own queue, not to the partition.
-        const deps = { db, transport, catalog, endpoint: { name: definition.name, queue: spec.queue, replyTo: queue }, handlers, policy, limits, logger: endpointLogger, clock, publish, maxBatch: batchSize, ...(spec.temporary && { memoryInbox: new MemoryInbox() }), ...(options.observer && { observer: options.observer }), ...(watch && { faults: watch }) }
+        const deps = { db, transport, catalog, endpoint: { name: definition.name, queue: spec.queue, replyTo: queue }, handlers, policy, limits, logger: endpointLogger, clock, publish, maxBatch: batchSize, ...(spec.temporary && { memoryInbox: new MemoryInbox() }), observer, ...(watch && { faults: watch }) }
         // A partition's next batch is taken while the last one commits, so the writer never waits on its queue.
         const inHand = batches.parallel === 1 ? 2 * batchSize : Math.max(batchSize, batches.parallel)
         // A partition's batches say who holds its writer (heartbeats tell the console): a map's entry per batch.

@@ -1,4 +1,5 @@
 import type { Database } from './sql.ts'
+import type { EndpointTally } from './tally.ts'
 
 /** How often a process says it is alive, and after how many missed beats it counts as down. */
 export const heartbeat = { everyMs: 5_000, downAfterBeats: 3 }
@@ -7,7 +8,7 @@ export const heartbeat = { everyMs: 5_000, downAfterBeats: 3 }
  * A process's heartbeat for the endpoints it consumes: one row per endpoint, its `last_seen` moved on by one
  * statement every beat; stopping says so at once. Beats that fail (the database restarting) are skipped, not fatal.
  */
-export const startHeartbeats = (db: Database, instanceId: string, clock: () => Date, onError: (error: unknown) => void) => {
+export const startHeartbeats = (db: Database, instanceId: string, clock: () => Date, onError: (error: unknown) => void, tally: () => Record<string, EndpointTally> = () => ({})) => {
   const endpoints = new Set<string>()
   /** The partitions this process handled a batch from, and when it last did. */
   const writing = new Map<string, Date>()
@@ -16,8 +17,9 @@ export const startHeartbeats = (db: Database, instanceId: string, clock: () => D
     const now = clock()
     // A partition not written for a minute is no longer claimed: another process may hold it by now.
     for (const [queue, at] of writing) if (now.getTime() - at.getTime() > 60_000) writing.delete(queue)
-    await db.query(`update messaging.instances set last_seen = $2, writing = $4 where instance_id = $1 and endpoint = any($3::text[])`,
-      [instanceId, now, [...endpoints], JSON.stringify(Object.fromEntries(writing))])
+    await db.query(`update messaging.instances set last_seen = $2, writing = $4, tally = coalesce($5::jsonb -> endpoint, '{}')
+      where instance_id = $1 and endpoint = any($3::text[])`,
+      [instanceId, now, [...endpoints], JSON.stringify(Object.fromEntries(writing)), JSON.stringify(tally())])
   }
   const timer = setInterval(() => void beat().catch(onError), heartbeat.everyMs)
   timer.unref()
@@ -58,6 +60,8 @@ export const knownQueues = async (db: Database, now: Date): Promise<Map<string, 
 
 export interface EndpointInstance {
   readonly instanceId: string
+  /** What it saw of the endpoint in the last minute, as of its last beat (none: it handled nothing). */
+  readonly tally?: EndpointTally
   /** Paused: up, but not taking its messages (ops' pause fault). */
   readonly status: 'up' | 'paused' | 'down' | 'stopped'
   readonly startedAt: Date
@@ -66,14 +70,14 @@ export interface EndpointInstance {
 
 /** Every endpoint with its instances, as their heartbeats say; those stopped or down for a day are left out. */
 export const endpointInstances = async (db: Database, now: Date): Promise<Map<string, EndpointInstance[]>> => {
-  const { rows } = await db.query<{ endpoint: string; instanceId: string; startedAt: Date; lastSeen: Date; stoppedAt: Date | null; paused: boolean }>(
-    `select endpoint, instance_id as "instanceId", started_at as "startedAt", last_seen as "lastSeen", stopped_at as "stoppedAt", paused
+  const { rows } = await db.query<{ endpoint: string; instanceId: string; startedAt: Date; lastSeen: Date; stoppedAt: Date | null; paused: boolean; tally: EndpointTally | Record<string, never> }>(
+    `select endpoint, instance_id as "instanceId", started_at as "startedAt", last_seen as "lastSeen", stopped_at as "stoppedAt", paused, tally
      from messaging.instances where last_seen > $1 order by endpoint, started_at`, [new Date(now.getTime() - 86_400_000)])
   const byEndpoint = new Map<string, EndpointInstance[]>()
   for (const row of rows) {
     const silentMs = now.getTime() - new Date(row.lastSeen).getTime()
     const status = row.stoppedAt ? 'stopped' : silentMs > heartbeat.everyMs * heartbeat.downAfterBeats ? 'down' : row.paused ? 'paused' : 'up'
-    byEndpoint.set(row.endpoint, [...(byEndpoint.get(row.endpoint) ?? []), { instanceId: row.instanceId, status, startedAt: new Date(row.startedAt), lastSeen: new Date(row.lastSeen) }])
+    byEndpoint.set(row.endpoint, [...(byEndpoint.get(row.endpoint) ?? []), { instanceId: row.instanceId, status, startedAt: new Date(row.startedAt), lastSeen: new Date(row.lastSeen), ...('retried' in row.tally && status !== 'stopped' && { tally: row.tally as EndpointTally }) }])
   }
   return byEndpoint
 }

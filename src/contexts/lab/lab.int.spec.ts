@@ -9,6 +9,7 @@ import { lab } from './index.ts'
 import { labProfile, labProfileWith } from './profile/index.ts'
 import type { Batch } from './runs.ts'
 import { labSupport } from './support/index.ts'
+import { ops } from '../ops/index.ts'
 
 const customers = 10
 
@@ -69,7 +70,7 @@ for (const shape of shapes) {
     let node: PopcornNode
     before(async () => {
       // A saga that asks twice, 300 ms apart, and gives up: billing, down for 3 s, takes the requests late.
-      node = await startPopcornNode(shape, [labProfileWith({ answerWithinMs: 300, attempts: 2 }), labSupport, labBilling, lab], { POPCORN_FAULTS: 'on' })
+      node = await startPopcornNode(shape, [labProfileWith({ answerWithinMs: 300, attempts: 2 }), labSupport, labBilling, lab, ops], { POPCORN_FAULTS: 'on' })
     })
     after(() => node?.stop())
 
@@ -92,6 +93,14 @@ for (const shape of shapes) {
            (select count(distinct h.handled_at) from lab.handled h where h.run_id = $1 and h.message_type = 'lab.RestoreSubscription')::int as restored`, [run.runId])
       assert.deepEqual({ ...rows[0], restored: undefined }, { subscribed: few, contracts: few, subscriptions: few, restored: undefined }, 'subscribed everywhere again')
       assert.ok(rows[0]!.restored > 0, 'billing ended subscriptions late, and the saga restored them')
+
+      // The sagas that gave up stay a while for late answers: listed with their state and the timeout that ends them.
+      const sagas = await admin(node.url).call('GET', '/ops/sagas?saga=lab-unsubscribe&pendingTimeouts=true')
+      assert.equal(sagas.status, 200)
+      assert.match(sagas.body, new RegExp(`${few} running`))
+      assert.equal((sagas.body.match(/"forget" due/g) ?? []).length, few, 'each waits for the timeout that ends it')
+      assert.match(sagas.body, /&quot;step&quot;: &quot;gave-up&quot;/, 'its state, as text')
+      assert.equal((await admin(node.url).call('GET', '/ops/sagas?pendingTimeouts=yes')).status, 400)
     })
   })
 }

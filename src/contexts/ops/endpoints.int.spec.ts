@@ -25,6 +25,7 @@ for (const shape of shapes) {
     let world: World
     let bus: Bus
     let app: FastifyInstance
+    let failedOnce = false
     const overview = async () => {
       const answer = await app.inject({ url: '/api/ops/endpoints', headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` } })
       assert.equal(answer.statusCode, 200, answer.body)
@@ -35,7 +36,14 @@ for (const shape of shapes) {
     before(async () => {
       world = await shape.create([testMigrations])
       bus = createBus({ db: world.db, transport: world.transport, catalog, logger: testLogger, instanceId: 'console-1', concurrency: 1, batchSize: 1 })
-      await bus.start(defineEndpoint({ name: 'steady', handlers: [handle(Steady, ({ n }, ctx) => recordEffect(ctx.tx, 'steady', String(n)))] }))
+      await bus.start(defineEndpoint({ name: 'steady', handlers: [handle(Steady, ({ n }, ctx) => {
+        // One message fails its first attempt: a retry the instance tells the console of.
+        if (n === 99 && !failedOnce) {
+          failedOnce = true
+          throw new Error('the first attempt trips')
+        }
+        return recordEffect(ctx.tx, 'steady', String(n))
+      })] }))
       app = await buildApp({ bus, db: world.db, session: bus.session('web'), contexts: [], logger: testLogger, maxBodyBytes: 1024, describe: () => ({}), config: loadConfig({ POPCORN_ADMIN_PASSWORD: password }) })
     })
     after(async () => {
@@ -57,6 +65,16 @@ for (const shape of shapes) {
       assert.deepEqual(steady.instances.map((i) => [i.instanceId, i.status]), [['console-1', 'up']])
       assert.equal(steady.depth, 0)
       assert.equal(steady.failed, 0)
+    })
+
+    test('its retries and how long its batches took, as its instance told at its heartbeat', async () => {
+      await bus.session('web').send(Steady, { n: 99 })
+      const told = await eventually(async () => {
+        const steady = await endpoint('steady')
+        assert.equal(steady?.retried, 1, 'the one retry, told at the next beat')
+        return steady!
+      }, { what: 'the retry told', timeoutMs: 20_000 })
+      assert.ok(told.processingMs.p50 !== null && told.processingMs.p99 !== null && told.processingMs.p50 <= told.processingMs.p99, JSON.stringify(told.processingMs))
     })
 
     test('the depth of a queue nobody consumes grows with what is sent, and drains once it is consumed again', async () => {

@@ -14,6 +14,10 @@ export interface EndpointOverview extends EndpointStats {
   readonly depth: number | null
   /** Failed messages of it in the error queue, waiting for a person. */
   readonly unresolvedFailures: number
+  /** Retries in the last minute, as its instances told at their last heartbeat. */
+  readonly retried: number
+  /** How long its batches took (a message's processing time), p50 and p99: the slowest instance's, as it told. */
+  readonly processingMs: { readonly p50: number | null; readonly p99: number | null }
 }
 
 const quiet = (seconds: number): EndpointStats => ({
@@ -34,13 +38,20 @@ export const endpointsOverview = async (db: Database, depths: (queues: readonly 
   ])
   const waiting = await depths([...queues.values()].flat())
   const names = new Set([...instances.keys(), ...stats.keys()].filter((name) => name !== 'web'))
-  return [...names].sort().map((name) => ({
-    name,
-    instances: instances.get(name) ?? [],
-    depth: queues.has(name) ? queues.get(name)!.reduce((sum, q) => sum + (waiting.get(q) ?? 0), 0) : null,
-    unresolvedFailures: unresolved.rows.find((r) => r.endpoint === name)?.n ?? 0,
-    ...(stats.get(name) ?? quiet(windowSeconds)),
-  }))
+  // Of the instances' own tallies, the slowest's: a console shows the worst, not an average that hides it.
+  const slowest = (values: readonly (number | null)[]) => values.reduce<number | null>((max, v) => (v === null ? max : Math.max(max ?? v, v)), null)
+  return [...names].sort().map((name) => {
+    const told = (instances.get(name) ?? []).flatMap((i) => (i.tally ? [i.tally] : []))
+    return {
+      name,
+      instances: instances.get(name) ?? [],
+      depth: queues.has(name) ? queues.get(name)!.reduce((sum, q) => sum + (waiting.get(q) ?? 0), 0) : null,
+      unresolvedFailures: unresolved.rows.find((r) => r.endpoint === name)?.n ?? 0,
+      retried: told.reduce((sum, t) => sum + t.retried, 0),
+      processingMs: { p50: slowest(told.map((t) => t.processingMs.p50)), p99: slowest(told.map((t) => t.processingMs.p99)) },
+      ...(stats.get(name) ?? quiet(windowSeconds)),
+    }
+  })
 }
 
 /** `GET /api/ops/endpoints` (admins only, as all of /api/ops). */

@@ -39,7 +39,7 @@
     for (const i of e.instances) {
       instances.append(el('span', { class: `instance instance--${i.status}`, title: `started ${ago(at, i.startedAt)}, last seen ${ago(at, i.lastSeen)}` }, i.status), ' ')
     }
-    const failed = el('td', { 'data-field': 'failed' }, `${e.failed} this minute`)
+    const failed = el('td', { 'data-field': 'failed' }, `${e.retried} retried, ${e.failed} failed this minute`)
     if (e.unresolvedFailures) failed.append(', ', el('a', { href: `/ops/failed-messages?queue=${encodeURIComponent(e.name)}` }, `${e.unresolvedFailures} waiting`))
     return el('tr', { 'data-endpoint': e.name },
       el('th', { scope: 'row' }, e.name),
@@ -47,6 +47,7 @@
       el('td', { 'data-field': 'depth' }, e.depth === null ? '–' : String(e.depth)),
       el('td', {}, svg('handled', 'handled per second over the last minute', e.handledPerSecond), ' ', el('span', { 'data-field': 'handled' }, `${e.handledPerSecond.at(-1) ?? 0}/s`)),
       el('td', {}, svg('critical', 'critical time, 99th percentile, over the last minute', e.criticalP99PerSecond), ' ', el('span', { 'data-field': 'critical' }, `p50 ${ms(e.criticalMs.p50)} · p99 ${ms(e.criticalMs.p99)}`)),
+      el('td', { 'data-field': 'processing' }, `p50 ${ms(e.processingMs.p50)} · p99 ${ms(e.processingMs.p99)}`),
       failed)
   }
 
