@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
 import { answerable, HttpError } from './errors.ts'
+import { traceSocketEvent } from './tracing.ts'
 
 type Unavailable = { unavailable(error: unknown): boolean }
 
@@ -20,15 +21,18 @@ export const logFailure = (web: { logger: Logger; db?: Unavailable }, error: unk
 
 /**
  * A socket event handler that always acknowledges: with what `work` returns, or with the error. Unexpected errors
- * are logged; a client that asks for no acknowledgement is not served.
+ * are logged; a client that asks for no acknowledgement is not served. Each event is a span (`<event> receive`) when
+ * tracing is on.
  */
 export const acknowledged = (web: { logger: Logger; db?: Unavailable }, event: string, work: (payload: unknown) => Promise<unknown>) =>
   async (payload: unknown, ack?: unknown) => {
     if (typeof ack !== 'function') return
-    try {
-      ack(await work(payload))
-    } catch (error) {
-      logFailure(web, error, { event })
-      ack(failureOf(error, web.db))
-    }
+    await traceSocketEvent(event, payload, async () => {
+      try {
+        ack(await work(payload))
+      } catch (error) {
+        logFailure(web, error, { event })
+        ack(failureOf(error, web.db))
+      }
+    })
   }

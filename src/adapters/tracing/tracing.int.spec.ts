@@ -99,6 +99,14 @@ for (const shape of shapes) {
       const push = one(childrenOf(delivered, all).filter((s) => s.name === 'order:outcome send'), 'push span')
       assert.equal(push.kind, SpanKind.PRODUCER)
       assert.equal(outcome.traceparent, traceparentOf(push.spanContext()), 'the pushed outcome carries the push span\'s context')
+
+      // The page's other events are spans too: its receipt, and asking again for what it waits for.
+      assert.deepEqual(await socket.socket.emitWithAck('order:seen', { orderId, traceparent: `00-${traceId}-${pageSpan}-01` }), { ok: true, counted: true })
+      await socket.socket.emitWithAck('orders:resume', { orderIds: [orderId] })
+      await eventually(() => {
+        const names = spans().map((s) => s.name)
+        assert.ok(names.includes('order:seen receive') && names.includes('orders:resume receive'), `the receipt's and the resume's spans (${names.length} spans)`)
+      }, { what: 'the other events\' spans' })
       browser.close()
     })
 

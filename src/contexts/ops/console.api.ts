@@ -3,11 +3,13 @@ import { z } from 'zod'
 import type { FailedSearch } from '../../messaging/failed-messages.ts'
 import { formFields } from '../../web/csrf.ts'
 import { HttpError, parse, wholeNumber } from '../../web/errors.ts'
+import { instantOfWallClock } from '../../web/format.ts'
 import type { OpsSources, WebDeps } from '../index.ts'
 import { clearedAlerts, openAlerts, readThresholds, setThresholds } from './alerts.ts'
 import { thresholdSpecs, type ThresholdName } from './alerts.rules.ts'
 import { consoleSnapshot } from './console.ts'
 
+const wallClock = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'a date and time, like 2026-12-04T09:30')
 const fingerprint = z.string().regex(/^[0-9a-f]{16}$|^[0-9a-f]{32}$/, 'a fingerprint, as a group lists it')
 /** What a console form acts on: one group (by cause, type or endpoint), or every failed message, said out loud. */
 const groupForm = z.strictObject({
@@ -21,6 +23,10 @@ const listQuery = z.strictObject({
   type: z.string().min(1).max(200).optional(),
   queue: z.string().min(1).max(200).optional(),
   correlationId: z.string().min(1).max(200).optional(),
+  /** Failed at or after, before: Amsterdam wall-clock times, as a datetime-local field sends them. */
+  from: wallClock.optional(),
+  to: wallClock.optional(),
+  minAttempts: wholeNumber().pipe(z.number().min(0).max(1_000)).optional(),
   status: z.enum(['unresolved', 'retried', 'discarded']).default('unresolved'),
   offset: wholeNumber().pipe(z.number().min(0).max(1_000_000)).default(0),
 })
@@ -37,9 +43,11 @@ const idParams = z.object({ id: z.uuid('the id of a failed message is a uuid'), 
 const backTo = z.string().max(600).regex(/^\/ops\/failed-messages(\?[A-Za-z0-9%=&+._-]*)?$/, 'a page of the error queue').default('/ops/failed-messages')
 const pageSize = 25
 
-const searchOf = (form: { fingerprint?: string; type?: string; queue?: string; correlationId?: string }): FailedSearch => ({
+const searchOf = (form: { fingerprint?: string; type?: string; queue?: string; correlationId?: string; from?: string; to?: string; minAttempts?: number }): FailedSearch => ({
   ...(form.fingerprint && { fingerprint: form.fingerprint }), ...(form.type && { messageType: form.type }),
   ...(form.queue && { queue: form.queue }), ...(form.correlationId && { correlationId: form.correlationId }),
+  ...(form.from && { from: instantOfWallClock(form.from) }), ...(form.to && { to: instantOfWallClock(form.to) }),
+  ...(form.minAttempts !== undefined && { minAttempts: form.minAttempts }),
 })
 
 const sourcesOf = (web: WebDeps): OpsSources => {
@@ -85,7 +93,9 @@ export const consoleApi = (web: WebDeps) => async (app: FastifyInstance) => {
   }
 
   app.get('/ops/failed-messages', async (request, reply) => {
-    const { status, offset, ...filters } = parse(listQuery, request.query, 'query')
+    // A search form sends its empty fields too: empty is no filter.
+    const filled = Object.fromEntries(Object.entries((request.query ?? {}) as Record<string, unknown>).filter(([, value]) => value !== ''))
+    const { status, offset, ...filters } = parse(listQuery, filled, 'query')
     const found = await sourcesOf(web).errors.list({ status, limit: pageSize, offset, ...searchOf(filters) })
     const query = new URLSearchParams(Object.entries({ ...filters, status }).filter(([, v]) => v !== undefined) as [string, string][])
     return reply.view('contexts/ops/views/failed-messages.eta', {

@@ -116,6 +116,13 @@ for (const shape of shapes) {
       assert.doesNotMatch(page.body, /<script>alert/)
       assert.match(page.body, /&quot;correlationId&quot;/, 'the headers')
       assert.equal((await staff().call('GET', '/ops/failed-messages?status=lost')).status, 400)
+      // The search form as a browser sends it, empty fields and all; a date and a number of attempts narrow it.
+      const searched = await staff().call('GET', '/ops/failed-messages?type=test.Project&queue=&correlationId=&from=2020-01-01T00%3A00&to=&minAttempts=1&status=unresolved')
+      assert.equal(searched.status, 200)
+      assert.match(searched.body, /3 found/)
+      assert.match((await staff().call('GET', '/ops/failed-messages?type=&from=2999-01-01T00%3A00')).body, /Nothing found/, 'none failed after that date')
+      assert.match((await staff().call('GET', '/ops/failed-messages?minAttempts=2')).body, /Nothing found/, 'straight to the error queue: one attempt each')
+      assert.equal((await staff().call('GET', '/ops/failed-messages?from=yesterday')).status, 400)
 
       // Retried one by one from its own form, as the admin: handled once, and the page it came from shown again.
       broken = false

@@ -12,13 +12,15 @@ import type { WebDeps } from '../index.ts'
 import type { EdgeEstimate } from './edge-estimate.ts'
 import { orderById, ordersOfAccount, ordersOfSession, showtimeById } from './orders.ts'
 import { recordReceipt } from './books.ts'
+import { traceparentSchema } from '../../messaging/envelope.ts'
 import type { Viewer } from '../../web/identity.ts'
 import { isSoldOutAtOnce, placeOrder } from './place-order.ts'
 
 const idParams = z.object({ orderId: z.uuid('an order id is a uuid') })
 const showtimeParams = z.object({ showtimeId: z.string().min(1).max(80) })
 const resumeRequest = z.object({ orderIds: z.array(z.uuid()).max(50) })
-const seenReceipt = z.strictObject({ orderId: z.uuid() })
+/** A page's receipt for an outcome it showed; it may carry its trace context, as every socket event may. */
+const seenReceipt = z.strictObject({ orderId: z.uuid(), traceparent: traceparentSchema.optional() })
 
 type Ack = (answer: unknown) => void
 
@@ -131,7 +133,7 @@ export const orderingSocket = (estimate: EdgeEstimate) => (web: WebDeps) => ({ b
   })
 
   /** The page showed an order's outcome: the push reached its browser (a receipt, counted in ops' books). */
-  socket.on('order:seen', async (payload: unknown, ack?: Ack) => {
+  socket.on('order:seen', (payload: unknown, ack?: Ack) => traceSocketEvent('order:seen', payload, async () => {
     try {
       const { orderId } = parse(seenReceipt, payload, 'receipt')
       const counted = await recordReceipt(deps.db, orderId, browserSession, new Date())
@@ -140,10 +142,10 @@ export const orderingSocket = (estimate: EdgeEstimate) => (web: WebDeps) => ({ b
       logFailure(deps, error, { event: 'order:seen', browserSession })
       if (typeof ack === 'function') ack(failureOf(error, deps.db))
     }
-  })
+  }))
 
   /** A browser that was away sends the orders it waits for; those decided meanwhile are answered now. */
-  socket.on('orders:resume', async (payload: unknown, ack?: Ack) => {
+  socket.on('orders:resume', (payload: unknown, ack?: Ack) => traceSocketEvent('orders:resume', payload, async () => {
     try {
       const { orderIds } = parse(resumeRequest, payload, 'resume request')
       const orders = await ordersOfSession(deps.db, browserSession, orderIds)
@@ -154,5 +156,5 @@ export const orderingSocket = (estimate: EdgeEstimate) => (web: WebDeps) => ({ b
       logFailure(deps, error, { event: 'orders:resume', browserSession })
       if (typeof ack === 'function') ack(failureOf(error, deps.db))
     }
-  })
+  }))
 }

@@ -144,6 +144,9 @@
     if (place?.ok && !place.place.admitted) return toWaitingRoom(order)
     if (place?.ok) order.placeToken = place.token
     setPending([...pending(), order.orderId])
+    // The page starts the order's trace (W3C trace context): the server's spans continue it, whichever way it goes.
+    const hex = (bytes) => Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('')
+    order.traceparent = `00-${hex(16)}-${hex(8)}-01`
     const answer = socket?.connected
       ? await socket.timeout(10_000).emitWithAck('order:submit', order).catch(() => submitOverHttp(order))
       : await submitOverHttp(order).catch(() => ({ ok: false, error: { message: 'We could not reach Popcorn. Check your connection and try again.' } }))
